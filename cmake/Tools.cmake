@@ -1,0 +1,7 @@
+# migcheck_add_tool(NAME): one executable from tools/NAME/main.cpp, linked to
+# the library and installed to bin/.
+function(migcheck_add_tool name)
+  add_executable(${name} main.cpp)
+  target_link_libraries(${name} PRIVATE migcheck migcheck_warnings)
+  install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endfunction()

@@ -1,0 +1,154 @@
+#include "migcheck/cli/history_commands.hpp"
+
+#include "migcheck/revision/format.hpp"
+#include "migcheck/revision/graph.hpp"
+#include "migcheck/revision/loader.hpp"
+#include "migcheck/util/error.hpp"
+
+namespace migcheck::cli {
+namespace {
+
+struct Built {
+    revision::Graph graph;
+    std::vector<Finding> findings;
+};
+
+Built build(const Context& ctx) {
+    revision::LoadedHistory loaded = revision::load_history(*ctx.files, ctx.project.alembic);
+    revision::Graph graph(std::move(loaded.revisions));
+    std::vector<Finding> findings = std::move(loaded.findings);
+    findings.insert(findings.end(), graph.findings().begin(), graph.findings().end());
+    apply_severities(findings, ctx.project.settings);
+    sort_findings(findings);
+    return Built{std::move(graph), std::move(findings)};
+}
+
+int exit_for(const std::vector<Finding>& findings) {
+    return static_cast<int>(has_errors(findings) ? ExitCode::check_failed : ExitCode::ok);
+}
+
+void diagnostics(std::ostream& err, const std::vector<Finding>& findings) {
+    render_text(err, findings, false);
+}
+
+}  // namespace
+
+int history_command(const Context& ctx, const HistoryOptions& opts, std::ostream& out,
+                    std::ostream& err) {
+    Built b = build(ctx);
+    std::string lower;
+    std::string upper;
+    if (!opts.range.empty()) {
+        auto colon = opts.range.find(':');
+        if (colon == std::string::npos) {
+            throw usage_error("-r " + opts.range +
+                              ": history range requires [start]:[end], [start]:, or :[end]");
+        }
+        lower = opts.range.substr(0, colon);
+        upper = opts.range.substr(colon + 1);
+        auto trim_ws = [](std::string s) {
+            while (!s.empty() && s.front() == ' ') {
+                s.erase(s.begin());
+            }
+            while (!s.empty() && s.back() == ' ') {
+                s.pop_back();
+            }
+            return s;
+        };
+        lower = trim_ws(lower);
+        upper = trim_ws(upper);
+    }
+    std::vector<int> order;
+    try {
+        order = b.graph.history(lower, upper);
+    } catch (const revision::ResolutionError& e) {
+        throw usage_error(std::string("-r ") + opts.range + ": " + e.what());
+    }
+    if (opts.format == Format::json) {
+        nlohmann::json doc;
+        doc["version"] = json_version;
+        doc["revisions"] = nlohmann::json::array();
+        for (int i : order) {
+            doc["revisions"].push_back(revision::revision_json(b.graph, i));
+        }
+        doc["findings"] = findings_json(b.findings);
+        out << doc.dump(2) << "\n";
+    } else {
+        for (int i : order) {
+            if (opts.verbose) {
+                out << revision::verbose_entry(b.graph, i, ctx.root) << "\n";
+            } else {
+                out << revision::history_line(b.graph, i) << "\n";
+            }
+        }
+        diagnostics(err, b.findings);
+    }
+    return exit_for(b.findings);
+}
+
+int heads_command(const Context& ctx, bool verbose, Format format, std::ostream& out,
+                  std::ostream& err) {
+    Built b = build(ctx);
+    std::vector<int> heads = b.graph.heads();
+    if (format == Format::json) {
+        nlohmann::json doc;
+        doc["version"] = json_version;
+        doc["heads"] = nlohmann::json::array();
+        for (int h : heads) {
+            doc["heads"].push_back(revision::revision_json(b.graph, h));
+        }
+        doc["findings"] = findings_json(b.findings);
+        out << doc.dump(2) << "\n";
+    } else {
+        for (int h : heads) {
+            out << (verbose ? revision::verbose_entry(b.graph, h, ctx.root)
+                            : revision::heads_line(b.graph, h))
+                << "\n";
+        }
+        diagnostics(err, b.findings);
+    }
+    return exit_for(b.findings);
+}
+
+int check_heads_command(const Context& ctx, Format format, std::ostream& out) {
+    Built b = build(ctx);
+    std::vector<Finding> heads_findings = revision::check_heads(b.graph, ctx.project.settings.heads);
+    apply_severities(heads_findings, ctx.project.settings);
+    b.findings.insert(b.findings.end(), heads_findings.begin(), heads_findings.end());
+    sort_findings(b.findings);
+    std::vector<int> heads = b.graph.heads();
+    if (format == Format::json) {
+        nlohmann::json doc;
+        doc["version"] = json_version;
+        doc["source"] = ctx.files->description();
+        doc["revisions"] = b.graph.size();
+        doc["heads"] = nlohmann::json::array();
+        for (int h : heads) {
+            doc["heads"].push_back(b.graph.at(h).id);
+        }
+        doc["findings"] = findings_json(b.findings);
+        doc["ok"] = !has_errors(b.findings);
+        out << doc.dump(2) << "\n";
+    } else if (format == Format::github) {
+        render_github(out, b.findings);
+    } else {
+        render_text(out, b.findings, use_colour());
+        std::vector<std::string> ids;
+        for (int h : heads) {
+            ids.push_back(b.graph.at(h).id);
+        }
+        out << b.graph.size() << (b.graph.size() == 1 ? " revision, " : " revisions, ")
+            << heads.size() << (heads.size() == 1 ? " head" : " heads");
+        if (!ids.empty()) {
+            std::string joined;
+            for (const auto& id : ids) {
+                joined += (joined.empty() ? "" : ", ") + id;
+            }
+            out << " (" << joined << ")";
+        }
+        out << " in " << ctx.files->description() << ": " << summary(b.findings) << "\n";
+    }
+    return exit_for(b.findings);
+}
+
+}  // namespace migcheck::cli

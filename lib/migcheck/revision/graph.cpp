@@ -1,0 +1,795 @@
+#include "migcheck/revision/graph.hpp"
+
+#include "migcheck/util/text.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <set>
+
+namespace migcheck::revision {
+namespace {
+
+constexpr std::size_t max_id_length = 32;
+
+void push_unique(std::vector<int>& v, int x) {
+    if (std::find(v.begin(), v.end(), x) == v.end()) {
+        v.push_back(x);
+    }
+}
+
+std::string where(const Revision& r, int line) { return r.path + ":" + std::to_string(line); }
+
+bool all_digits(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Alembic's _relative_destination: (?:(.+?)@)?(\w+)?((?:\+|-)\d+), matched at
+// the start of the string (re.match), so trailing text is allowed.
+struct Relative {
+    std::string label;
+    std::string symbol;
+    int steps = 0;
+};
+
+std::optional<Relative> match_relative(const std::string& s) {
+    // Try every possible end of the label part (non-greedy), then the rest.
+    auto rest_match = [](const std::string& r, Relative& out) -> bool {
+        std::size_t i = 0;
+        while (i < r.size() && is_word_char(r[i])) {
+            ++i;
+        }
+        // \w+ is greedy but backtracks: the sign must follow the symbol.
+        for (std::size_t end = i + 1; end-- > 0;) {
+            if (end < r.size() && (r[end] == '+' || r[end] == '-') && end + 1 < r.size() &&
+                std::isdigit(static_cast<unsigned char>(r[end + 1])) != 0) {
+                std::size_t d = end + 1;
+                while (d < r.size() && std::isdigit(static_cast<unsigned char>(r[d])) != 0) {
+                    ++d;
+                }
+                out.symbol = r.substr(0, end);
+                try {
+                    out.steps = std::stoi(r.substr(end, d - end));
+                } catch (const std::exception&) {
+                    return false;
+                }
+                return true;
+            }
+        }
+        return false;
+    };
+    Relative rel;
+    if (rest_match(s, rel)) {
+        return rel;
+    }
+    for (std::size_t at = 1; at < s.size(); ++at) {
+        if (s[at] == '@') {
+            Relative r2;
+            if (rest_match(s.substr(at + 1), r2)) {
+                r2.label = s.substr(0, at);
+                return r2;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Graph::Graph(std::vector<Revision> revisions) {
+    // Index ids in load order; a later duplicate is reported and left out.
+    for (auto& r : revisions) {
+        auto it = m_index.find(r.id);
+        if (it != m_index.end()) {
+            const Revision& first = m_revs[static_cast<std::size_t>(it->second)];
+            m_findings.push_back(Finding{Severity::error, "duplicate-revision", r.path, r.line, 1,
+                                         "revision id '" + r.id + "' is also declared in " +
+                                             where(first, first.line) +
+                                             "; give one of them a new id"});
+            continue;
+        }
+        if (r.id.size() > max_id_length) {
+            m_findings.push_back(Finding{Severity::error, "revision-id-too-long", r.path, r.line, 1,
+                                         "revision id '" + r.id + "' has " +
+                                             std::to_string(r.id.size()) +
+                                             " characters; alembic_version.version_num holds 32"});
+        }
+        m_index.emplace(r.id, static_cast<int>(m_revs.size()));
+        m_revs.push_back(std::move(r));
+    }
+    std::size_t n = m_revs.size();
+    m_next.resize(n);
+    m_all_next.resize(n);
+    m_down.resize(n);
+    m_deps.resize(n);
+    m_norm_down.resize(n);
+    m_labels.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (const auto& label : m_revs[i].branch_labels) {
+            auto used = m_label_index.find(label);
+            auto as_id = m_index.find(label);
+            if (used != m_label_index.end() || as_id != m_index.end()) {
+                const Revision& other =
+                    m_revs[static_cast<std::size_t>(used != m_label_index.end() ? used->second
+                                                                                : as_id->second)];
+                m_findings.push_back(Finding{
+                    Severity::error, "duplicate-branch-label", m_revs[i].path,
+                    m_revs[i].labels_line, 1,
+                    "branch label '" + label + "' of revision " + m_revs[i].id +
+                        " is already used by revision " + other.id + " (" +
+                        where(other, used != m_label_index.end() ? other.labels_line : other.line) +
+                        ")"});
+                continue;
+            }
+            m_label_index.emplace(label, static_cast<int>(i));
+        }
+    }
+    link();
+    find_cycles();
+    for (std::size_t i = 0; i < n; ++i) {
+        for (int p : m_down[i]) {
+            m_next[static_cast<std::size_t>(p)].push_back(static_cast<int>(i));
+            push_unique(m_all_next[static_cast<std::size_t>(p)], static_cast<int>(i));
+        }
+        for (int d : m_deps[i]) {
+            push_unique(m_all_next[static_cast<std::size_t>(d)], static_cast<int>(i));
+        }
+    }
+    normalize_dependencies();
+    propagate_labels();
+}
+
+std::optional<int> Graph::find(const std::string& id) const {
+    auto it = m_index.find(id);
+    if (it == m_index.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+void Graph::link() {
+    std::vector<std::string> ids;
+    ids.reserve(m_revs.size());
+    for (const auto& r : m_revs) {
+        ids.push_back(r.id);
+    }
+    auto lookup = [&](const std::string& id) -> std::optional<int> {
+        if (auto i = find(id)) {
+            return i;
+        }
+        auto l = m_label_index.find(id);
+        if (l != m_label_index.end()) {
+            return l->second;
+        }
+        return std::nullopt;
+    };
+    for (std::size_t i = 0; i < m_revs.size(); ++i) {
+        const Revision& r = m_revs[i];
+        for (const auto& d : r.down_revisions) {
+            if (auto p = lookup(d)) {
+                push_unique(m_down[i], *p);
+            } else {
+                m_findings.push_back(Finding{
+                    Severity::error, "missing-parent", r.path, r.down_line, 1,
+                    "down_revision '" + d + "' of revision " + r.id + " is not a known revision" +
+                        (ids.size() < 5000 ? text::did_you_mean(d, ids) : std::string()) +
+                        "; fix the id, or restore the missing revision file"});
+            }
+        }
+        for (const auto& d : r.depends_on) {
+            if (auto p = lookup(d)) {
+                if (std::find(m_down[i].begin(), m_down[i].end(), *p) == m_down[i].end()) {
+                    push_unique(m_deps[i], *p);
+                }
+            } else {
+                m_findings.push_back(Finding{
+                    Severity::error, "missing-dependency", r.path, r.depends_line, 1,
+                    "depends_on '" + d + "' of revision " + r.id +
+                        " is not a known revision or branch label" +
+                        (ids.size() < 5000 ? text::did_you_mean(d, ids) : std::string())});
+            }
+        }
+    }
+}
+
+void Graph::find_cycles() {
+    // Tarjan's strongly connected components, iteratively, over parent edges
+    // of both kinds. Members of a cycle lose their edges to each other, so the
+    // graph left is acyclic and every walk ends.
+    std::size_t n = m_revs.size();
+    std::vector<int> index(n, -1), low(n, 0), comp(n, -1);
+    std::vector<char> on_stack(n, 0);
+    std::vector<int> stack;
+    int counter = 0;
+    int comps = 0;
+    auto edges = [&](int v) {
+        std::vector<int> e = m_down[static_cast<std::size_t>(v)];
+        for (int d : m_deps[static_cast<std::size_t>(v)]) {
+            e.push_back(d);
+        }
+        return e;
+    };
+    struct Frame {
+        int v;
+        std::vector<int> e;
+        std::size_t k;
+    };
+    for (std::size_t s = 0; s < n; ++s) {
+        if (index[s] != -1) {
+            continue;
+        }
+        std::vector<Frame> call{{static_cast<int>(s), edges(static_cast<int>(s)), 0}};
+        index[s] = low[s] = counter++;
+        stack.push_back(static_cast<int>(s));
+        on_stack[s] = 1;
+        while (!call.empty()) {
+            Frame& f = call.back();
+            auto v = static_cast<std::size_t>(f.v);
+            if (f.k < f.e.size()) {
+                auto w = static_cast<std::size_t>(f.e[f.k++]);
+                if (index[w] == -1) {
+                    index[w] = low[w] = counter++;
+                    stack.push_back(static_cast<int>(w));
+                    on_stack[w] = 1;
+                    call.push_back(Frame{static_cast<int>(w), edges(static_cast<int>(w)), 0});
+                } else if (on_stack[w] != 0) {
+                    low[v] = std::min(low[v], index[w]);
+                }
+                continue;
+            }
+            if (low[v] == index[v]) {
+                for (;;) {
+                    auto w = static_cast<std::size_t>(stack.back());
+                    stack.pop_back();
+                    on_stack[w] = 0;
+                    comp[w] = comps;
+                    if (w == v) {
+                        break;
+                    }
+                }
+                ++comps;
+            }
+            int done = f.v;
+            call.pop_back();
+            if (!call.empty()) {
+                auto parent = static_cast<std::size_t>(call.back().v);
+                low[parent] = std::min(low[parent], low[static_cast<std::size_t>(done)]);
+            }
+        }
+    }
+    std::map<int, std::vector<int>> members;
+    for (std::size_t v = 0; v < n; ++v) {
+        members[comp[v]].push_back(static_cast<int>(v));
+    }
+    for (auto& [c, group] : members) {
+        if (group.size() < 2) {
+            continue;
+        }
+        std::sort(group.begin(), group.end(),
+                  [&](int a, int b) { return at(a).id < at(b).id; });
+        std::vector<std::string> names;
+        for (int g : group) {
+            names.push_back(at(g).id + " (" + at(g).path + ")");
+        }
+        const Revision& first = at(group[0]);
+        m_findings.push_back(Finding{Severity::error, "cycle", first.path, first.down_line, 1,
+                                     "revisions form a cycle through down_revision/depends_on: " +
+                                         text::join(names, ", ") +
+                                         "; one of them must name an older parent"});
+        for (int g : group) {
+            auto drop = [&](std::vector<int>& v) {
+                std::erase_if(v, [&](int x) { return comp[static_cast<std::size_t>(x)] == c; });
+            };
+            drop(m_down[static_cast<std::size_t>(g)]);
+            drop(m_deps[static_cast<std::size_t>(g)]);
+        }
+    }
+}
+
+void Graph::normalize_dependencies() {
+    for (std::size_t i = 0; i < m_revs.size(); ++i) {
+        std::vector<int> norm = m_down[i];
+        if (!m_deps[i].empty()) {
+            std::vector<int> deps = m_deps[i];
+            std::vector<char> anc = ancestors({static_cast<int>(i)}, false);
+            for (std::size_t a = 0; a < anc.size() && !deps.empty(); ++a) {
+                if (anc[a] == 0 || a == i) {
+                    continue;
+                }
+                for (int d : m_deps[a]) {
+                    std::erase(deps, d);
+                }
+            }
+            for (int d : deps) {
+                push_unique(norm, d);
+            }
+        }
+        m_norm_down[i] = std::move(norm);
+    }
+}
+
+void Graph::propagate_labels() {
+    std::vector<std::set<std::string>> labels(m_revs.size());
+    for (std::size_t i = 0; i < m_revs.size(); ++i) {
+        labels[i].insert(m_revs[i].branch_labels.begin(), m_revs[i].branch_labels.end());
+    }
+    for (std::size_t i = 0; i < m_revs.size(); ++i) {
+        const auto& own = m_revs[i].branch_labels;
+        if (own.empty()) {
+            continue;
+        }
+        // Descendants through down_revision, depth first as Alembic walks
+        // them; the last one reached is where the upward walk starts.
+        std::vector<char> seen(m_revs.size(), 0);
+        std::vector<int> todo{static_cast<int>(i)};
+        int last = static_cast<int>(i);
+        while (!todo.empty()) {
+            int v = todo.back();
+            todo.pop_back();
+            if (seen[static_cast<std::size_t>(v)] != 0) {
+                continue;
+            }
+            seen[static_cast<std::size_t>(v)] = 1;
+            labels[static_cast<std::size_t>(v)].insert(own.begin(), own.end());
+            std::vector<int> kids = next(v);
+            std::sort(kids.begin(), kids.end(), [&](int a, int b) { return at(a).id > at(b).id; });
+            for (int k : kids) {
+                todo.push_back(k);
+            }
+            last = v;
+        }
+        for (int p = last;;) {
+            if (all_next(p).size() > 1 || is_merge_point(p)) {
+                break;
+            }
+            labels[static_cast<std::size_t>(p)].insert(own.begin(), own.end());
+            if (down(p).empty()) {
+                break;
+            }
+            p = down(p)[0];
+        }
+    }
+    for (std::size_t i = 0; i < m_revs.size(); ++i) {
+        m_labels[i].assign(labels[i].begin(), labels[i].end());
+    }
+}
+
+std::vector<int> Graph::heads() const {
+    std::vector<int> out;
+    for (std::size_t i = 0; i < m_revs.size(); ++i) {
+        if (m_next[i].empty()) {
+            out.push_back(static_cast<int>(i));
+        }
+    }
+    std::sort(out.begin(), out.end(), [&](int a, int b) { return at(a).id < at(b).id; });
+    return out;
+}
+
+std::vector<int> Graph::real_heads() const {
+    std::vector<int> out;
+    for (std::size_t i = 0; i < m_revs.size(); ++i) {
+        if (m_all_next[i].empty()) {
+            out.push_back(static_cast<int>(i));
+        }
+    }
+    return out;
+}
+
+std::vector<char> Graph::ancestors(const std::vector<int>& targets, bool with_deps) const {
+    std::vector<char> seen(m_revs.size(), 0);
+    std::vector<int> todo(targets.begin(), targets.end());
+    while (!todo.empty()) {
+        int v = todo.back();
+        todo.pop_back();
+        if (seen[static_cast<std::size_t>(v)] != 0) {
+            continue;
+        }
+        seen[static_cast<std::size_t>(v)] = 1;
+        for (int p : with_deps ? normalized_down(v) : down(v)) {
+            if (seen[static_cast<std::size_t>(p)] == 0) {
+                todo.push_back(p);
+            }
+        }
+    }
+    return seen;
+}
+
+std::vector<char> Graph::descendants(const std::vector<int>& targets, bool with_deps) const {
+    std::vector<char> seen(m_revs.size(), 0);
+    std::vector<int> todo(targets.begin(), targets.end());
+    while (!todo.empty()) {
+        int v = todo.back();
+        todo.pop_back();
+        if (seen[static_cast<std::size_t>(v)] != 0) {
+            continue;
+        }
+        seen[static_cast<std::size_t>(v)] = 1;
+        for (int c : with_deps ? all_next(v) : next(v)) {
+            if (seen[static_cast<std::size_t>(c)] == 0) {
+                todo.push_back(c);
+            }
+        }
+    }
+    return seen;
+}
+
+bool Graph::shares_lineage(int target, const std::vector<int>& against) const {
+    if (against.empty()) {
+        return true;
+    }
+    std::vector<char> up = ancestors({target}, false);
+    std::vector<char> downs = descendants({target}, false);
+    for (int a : against) {
+        if (up[static_cast<std::size_t>(a)] != 0 || downs[static_cast<std::size_t>(a)] != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A set of revisions as a bitset, for the topological walk's ancestor tests.
+namespace {
+struct Bits {
+    std::vector<std::uint64_t> w;
+    explicit Bits(std::size_t n) : w((n + 63) / 64, 0) {}
+    bool has(int i) const {
+        auto u = static_cast<std::size_t>(i);
+        return ((w[u / 64] >> (u % 64)) & 1U) != 0;
+    }
+    void set(int i) {
+        auto u = static_cast<std::size_t>(i);
+        w[u / 64] |= std::uint64_t{1} << (u % 64);
+    }
+};
+}  // namespace
+
+std::vector<int> Graph::topological(const std::vector<char>& todo_in,
+                                    const std::vector<int>& heads_in) const {
+    // A port of Alembic's RevisionMap._topological_sort: it decides the order
+    // `history` prints in, so it is followed step by step. Load order stands
+    // in for Alembic's insertion order.
+    std::vector<char> todo = todo_in;
+    std::size_t remaining = static_cast<std::size_t>(std::count(todo.begin(), todo.end(), 1));
+    std::vector<int> current;
+    for (int h : heads_in) {
+        if (todo[static_cast<std::size_t>(h)] != 0) {
+            push_unique(current, h);
+        }
+    }
+    std::sort(current.begin(), current.end());
+    auto ancestor_bits = [&](int head) {
+        Bits b(m_revs.size());
+        std::vector<int> stack{head};
+        while (!stack.empty()) {
+            int v = stack.back();
+            stack.pop_back();
+            if (b.has(v)) {
+                continue;
+            }
+            b.set(v);
+            for (int p : normalized_down(v)) {
+                if (!b.has(p)) {
+                    stack.push_back(p);
+                }
+            }
+        }
+        return b;
+    };
+    std::vector<Bits> anc;
+    anc.reserve(current.size());
+    for (int h : current) {
+        anc.push_back(ancestor_bits(h));
+    }
+    std::vector<int> output;
+    output.reserve(remaining);
+    std::size_t idx = 0;
+    while (!current.empty()) {
+        int candidate = current[idx];
+        bool blocked = false;
+        for (std::size_t k = 0; k < anc.size(); ++k) {
+            if (k != idx && anc[k].has(candidate)) {
+                idx = k;
+                blocked = true;
+                break;
+            }
+        }
+        if (blocked) {
+            continue;
+        }
+        if (todo[static_cast<std::size_t>(candidate)] != 0) {
+            output.push_back(candidate);
+            todo[static_cast<std::size_t>(candidate)] = 0;
+        }
+        std::vector<int> to_add;
+        for (int r : normalized_down(candidate)) {
+            if (todo[static_cast<std::size_t>(r)] != 0 &&
+                std::find(current.begin(), current.end(), r) == current.end()) {
+                to_add.push_back(r);
+            }
+        }
+        if (to_add.empty()) {
+            current.erase(current.begin() + static_cast<std::ptrdiff_t>(idx));
+            anc.erase(anc.begin() + static_cast<std::ptrdiff_t>(idx));
+            idx = idx == 0 ? 0 : idx - 1;
+        } else if (normalized_down(candidate).size() == down(candidate).size() &&
+                   at(candidate).down_revisions.size() == 1) {
+            // Plain movement down a line: the ancestor set still covers
+            // everything not yet emitted.
+            current[idx] = to_add[0];
+        } else {
+            current[idx] = to_add[0];
+            anc[idx] = ancestor_bits(to_add[0]);
+            for (std::size_t k = 1; k < to_add.size(); ++k) {
+                current.push_back(to_add[k]);
+                anc.push_back(ancestor_bits(to_add[k]));
+            }
+        }
+    }
+    return output;
+}
+
+std::optional<int> Graph::walk(std::optional<int> start, int steps, const std::string& label) const {
+    // Alembic's _walk with no_overwalk=False, as `history` calls it: a walk
+    // past either end stays where it is.
+    std::optional<int> cur = start;
+    bool at_base = false;
+    for (int s = 0; s < std::abs(steps); ++s) {
+        std::vector<int> children;
+        if (steps > 0) {
+            if (cur) {
+                children = next(*cur);
+            } else {
+                for (std::size_t i = 0; i < m_revs.size(); ++i) {
+                    if (m_revs[i].down_revisions.empty()) {
+                        children.push_back(static_cast<int>(i));
+                    }
+                }
+            }
+            if (!label.empty()) {
+                std::vector<int> against = resolve_one(label, "");
+                std::erase_if(children, [&](int c) { return !shares_lineage(c, against); });
+            }
+        } else {
+            if (at_base) {
+                return cur;
+            }
+            children = cur ? down(*cur) : heads();
+            if (children.empty()) {
+                at_base = true;
+                cur = std::nullopt;
+                continue;
+            }
+        }
+        if (children.empty()) {
+            return cur;
+        }
+        if (children.size() > 1) {
+            throw ResolutionError("Ambiguous walk");
+        }
+        cur = children[0];
+    }
+    return cur;
+}
+
+std::vector<int> Graph::resolve_one(const std::string& id, const std::string& label) const {
+    std::vector<int> branch;
+    if (!label.empty()) {
+        auto l = m_label_index.find(label);
+        if (l != m_label_index.end()) {
+            branch = {l->second};
+        } else {
+            try {
+                branch = resolve_one(label, "");
+            } catch (const ResolutionError&) {
+                throw ResolutionError("No such branch: '" + label + "'");
+            }
+        }
+    }
+    std::optional<int> rev;
+    if (auto exact = find(id)) {
+        rev = exact;
+    } else if (auto l = m_label_index.find(id); l != m_label_index.end()) {
+        rev = l->second;
+    } else {
+        std::vector<int> matches;
+        for (std::size_t i = 0; i < m_revs.size(); ++i) {
+            const std::string& x = m_revs[i].id;
+            if (x.size() > 3 && text::starts_with(x, id)) {
+                matches.push_back(static_cast<int>(i));
+            }
+        }
+        if (!branch.empty()) {
+            std::erase_if(matches, [&](int c) { return !shares_lineage(c, branch); });
+        }
+        if (matches.empty()) {
+            throw ResolutionError("No such revision or branch '" + id + "'" +
+                                  (id.size() < 4 ? "; please ensure at least four characters are "
+                                                   "present for partial revision identifier "
+                                                   "matches"
+                                                 : ""));
+        }
+        if (matches.size() > 1) {
+            std::vector<std::string> shown;
+            for (std::size_t k = 0; k < matches.size() && k < 3; ++k) {
+                shown.push_back("'" + at(matches[k]).id + "'");
+            }
+            throw ResolutionError("Multiple revisions start with '" + id +
+                                  "': " + text::join(shown, ", ") + "...");
+        }
+        rev = matches[0];
+    }
+    if (!branch.empty() && !shares_lineage(*rev, branch)) {
+        throw ResolutionError("Revision " + at(*rev).id + " is not a member of branch '" + label +
+                              "'");
+    }
+    return {*rev};
+}
+
+std::vector<int> Graph::resolve(const std::string& ident) const {
+    std::string label;
+    std::string id = ident;
+    if (auto at_sign = ident.find('@'); at_sign != std::string::npos) {
+        label = ident.substr(0, at_sign);
+        id = ident.substr(at_sign + 1);
+    }
+    auto lineage = [&](std::vector<int> revs) {
+        if (label.empty()) {
+            return revs;
+        }
+        std::vector<int> against = resolve_one(label, "");
+        std::erase_if(revs, [&](int r) { return !shares_lineage(r, against); });
+        return revs;
+    };
+    if (id == "heads") {
+        return label.empty() ? real_heads() : lineage(heads());
+    }
+    if (id == "head") {
+        std::vector<int> hs = lineage(heads());
+        if (hs.size() > 1) {
+            std::vector<std::string> names;
+            for (int h : hs) {
+                names.push_back(at(h).id);
+            }
+            throw ResolutionError("Multiple heads are present for given argument '" +
+                                  (label.empty() ? std::string("head") : label + "@head") + "'; " +
+                                  text::join(names, ", "));
+        }
+        return hs;
+    }
+    if (id == "base" || id.empty()) {
+        return {};
+    }
+    if (id[0] == '-' && all_digits(id.substr(1))) {
+        std::vector<int> out;
+        for (int h : lineage(real_heads())) {
+            if (auto r = walk(h, -std::stoi(id.substr(1)), "")) {
+                out.push_back(*r);
+            }
+        }
+        return out;
+    }
+    return resolve_one(id, label);
+}
+
+std::vector<int> Graph::history(const std::string& lower_in, const std::string& upper_in) const {
+    std::string lower = lower_in.empty() ? "base" : lower_in;
+    std::string upper = upper_in.empty() ? "heads" : upper_in;
+    std::vector<int> targets;
+    if (auto rel = match_relative(upper)) {
+        if (rel->symbol.empty()) {
+            throw ResolutionError("Relative revision " + std::to_string(rel->steps) +
+                                  " didn't produce " + std::to_string(std::abs(rel->steps)) +
+                                  " migrations");
+        }
+        std::optional<int> start;
+        std::vector<int> s = resolve(rel->label.empty() ? rel->symbol
+                                                         : rel->label + "@" + rel->symbol);
+        if (s.size() > 1) {
+            throw ResolutionError("Ambiguous walk");
+        }
+        if (!s.empty()) {
+            start = s[0];
+        }
+        if (auto r = walk(start, rel->steps, rel->steps > 0 ? rel->label : "")) {
+            targets.push_back(*r);
+        }
+    } else {
+        targets = resolve(upper);
+    }
+    if (auto at_sign = lower.find('@'); at_sign != std::string::npos) {
+        std::string branch = lower.substr(0, at_sign);
+        if (auto r = find(branch); r && at(*r).branch_labels.size() == 1) {
+            branch = at(*r).branch_labels[0];
+        }
+        std::erase_if(targets, [&](int t) {
+            const auto& l = labels(t);
+            return std::find(l.begin(), l.end(), branch) == l.end();
+        });
+    }
+    std::vector<char> required = ancestors(targets, true);
+    std::vector<int> current = resolve(lower);
+    for (int c : current) {
+        if (required[static_cast<std::size_t>(c)] == 0) {
+            throw ResolutionError("Revision " + lower + " is not an ancestor of revision " + upper);
+        }
+    }
+    std::vector<char> current_set = ancestors(current, true);
+    std::vector<char> needs(m_revs.size(), 0);
+    for (std::size_t i = 0; i < needs.size(); ++i) {
+        needs[i] = static_cast<char>(required[i] != 0 && current_set[i] == 0);
+    }
+    for (int c : current) {
+        needs[static_cast<std::size_t>(c)] = 1;
+    }
+    if (!current.empty()) {
+        std::vector<char> below = descendants(current, false);
+        for (std::size_t i = 0; i < needs.size(); ++i) {
+            needs[i] = static_cast<char>(needs[i] != 0 && below[i] != 0);
+        }
+    }
+    return topological(needs, targets);
+}
+
+std::vector<Finding> check_heads(const Graph& graph, std::optional<int> expected) {
+    std::vector<Finding> out;
+    std::vector<int> hs = graph.heads();
+    if (hs.size() <= 1 && !expected) {
+        return out;
+    }
+    auto describe = [&](const std::vector<int>& revs) {
+        std::vector<std::string> parts;
+        for (int h : revs) {
+            parts.push_back(graph.at(h).id + " (" + graph.at(h).path + ":" +
+                            std::to_string(graph.at(h).line) + ")");
+        }
+        return text::join(parts, ", ");
+    };
+    auto report = [&](const std::vector<int>& revs, const std::string& what) {
+        const Revision& last = graph.at(revs.back());
+        std::string ids;
+        for (int h : revs) {
+            ids += (ids.empty() ? "" : " ") + graph.at(h).id;
+        }
+        out.push_back(Finding{Severity::error, "multiple-heads", last.path, last.line, 1,
+                              what + ": " + describe(revs) +
+                                  "; write a merge revision with `manage_migrations merge -m "
+                                  "\"merge heads\"` (alembic merge -m \"merge heads\" " +
+                                  ids + ")"});
+    };
+    if (expected) {
+        if (static_cast<int>(hs.size()) != *expected) {
+            report(hs, "the history has " + std::to_string(hs.size()) + " heads where " +
+                           std::to_string(*expected) + " are expected (config/migcheck.yaml)");
+        }
+        return out;
+    }
+    // One head per branch label, and no unlabelled second head.
+    std::map<std::string, std::vector<int>> by_label;
+    std::vector<int> unlabelled;
+    for (int h : hs) {
+        if (graph.labels(h).empty()) {
+            unlabelled.push_back(h);
+        }
+        for (const auto& l : graph.labels(h)) {
+            by_label[l].push_back(h);
+        }
+    }
+    if (!unlabelled.empty() && hs.size() > 1) {
+        report(unlabelled.size() > 1 ? unlabelled : hs,
+               "the history has " + std::to_string(hs.size()) + " heads" +
+                   (unlabelled.size() < hs.size() ? " and not every one has a branch label" : ""));
+    }
+    for (const auto& [label, revs] : by_label) {
+        if (revs.size() > 1) {
+            report(revs, "branch '" + label + "' has " + std::to_string(revs.size()) + " heads");
+        }
+    }
+    return out;
+}
+
+}  // namespace migcheck::revision

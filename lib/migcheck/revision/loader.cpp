@@ -1,0 +1,111 @@
+#include "migcheck/revision/loader.hpp"
+
+#include "migcheck/util/error.hpp"
+#include "migcheck/util/text.hpp"
+
+#include <set>
+
+namespace migcheck::revision {
+namespace {
+
+void walk_dir(const FileSource& files, const std::string& dir, bool recursive,
+              std::set<std::string>& seen, LoadedHistory& out) {
+    auto entries = files.list(dir);
+    if (!entries) {
+        return;
+    }
+    std::vector<std::string> subdirs;
+    for (const auto& e : *entries) {
+        std::string path = join_path(dir, e.name);
+        if (e.type == EntryType::directory) {
+            if (e.name != "__pycache__") {
+                subdirs.push_back(path);
+            }
+            continue;
+        }
+        if (e.type == EntryType::directory_link) {
+            if (recursive) {
+                std::string target = join_path(dir, e.target);
+                bool loop = target.empty() || dir == target ||
+                            text::starts_with(dir + "/", target + "/");
+                out.findings.push_back(Finding{
+                    Severity::warning, "symlink-not-followed", path, 0, 0,
+                    "'" + path + "' links to directory '" + e.target + "'" +
+                        (loop ? ", which contains the link itself (a symlink loop)" : "") +
+                        "; not followed, as Alembic does not follow directory links: move "
+                        "revisions there into a real folder or list it in version_locations"});
+            }
+            continue;
+        }
+        if (!is_revision_file_name(e.name)) {
+            continue;
+        }
+        if (e.type == EntryType::broken_link) {
+            out.findings.push_back(Finding{Severity::error, "syntax-error", path, 0, 0,
+                                           "cannot read: the link points to '" + e.target +
+                                               "', which does not exist"});
+            continue;
+        }
+        if (e.type != EntryType::file) {
+            continue;
+        }
+        if (!seen.insert(path).second) {
+            continue;
+        }
+        out.files.push_back(path);
+        std::optional<std::string> bytes;
+        try {
+            bytes = files.read(path);
+        } catch (const Error& err) {
+            std::string why = err.what();
+            if (auto colon = why.rfind(": "); colon != std::string::npos) {
+                why = why.substr(colon + 2);
+            }
+            out.findings.push_back(
+                Finding{Severity::error, "syntax-error", path, 0, 0, "cannot read: " + why});
+            continue;
+        }
+        if (!bytes) {
+            continue;
+        }
+        ReadResult r = read_revision(*bytes, path);
+        for (auto& f : r.findings) {
+            out.findings.push_back(std::move(f));
+        }
+        if (r.revision) {
+            out.revisions.push_back(std::move(*r.revision));
+        }
+    }
+    if (recursive) {
+        for (const auto& sub : subdirs) {
+            walk_dir(files, sub, recursive, seen, out);
+        }
+    }
+}
+
+}  // namespace
+
+LoadedHistory load_history(const FileSource& files, const config::AlembicSettings& alembic) {
+    if (!alembic.present) {
+        throw usage_error(alembic.ini_path +
+                          ": not found; run in the project's root, pass -C DIR, or set "
+                          "alembic_ini in config/migcheck.yaml");
+    }
+    LoadedHistory out;
+    std::set<std::string> seen;
+    for (const auto& location : alembic.version_locations) {
+        if (!files.list(location)) {
+            int line = alembic.version_locations_line != 0 ? alembic.version_locations_line : 1;
+            throw usage_error(alembic.ini_path + ":" + std::to_string(line) +
+                              ": version location '" + location + "' does not exist in " +
+                              files.description() + "; create it (mkdir -p " + location +
+                              ") or fix " +
+                              (alembic.version_locations_line != 0 ? "version_locations"
+                                                                   : "script_location"));
+        }
+        walk_dir(files, location, alembic.recursive, seen, out);
+    }
+    return out;
+}
+
+}  // namespace migcheck::revision

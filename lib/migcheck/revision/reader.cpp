@@ -1,0 +1,310 @@
+#include "migcheck/revision/revision.hpp"
+
+#include "migcheck/python/ast.hpp"
+#include "migcheck/util/text.hpp"
+
+#include <array>
+
+namespace migcheck::revision {
+namespace {
+
+using python::Module;
+using python::Node;
+using python::NodeId;
+using python::NodeKind;
+using python::Statement;
+using python::StatementKind;
+
+constexpr std::array<std::string_view, 4> header_names = {"revision", "down_revision",
+                                                          "branch_labels", "depends_on"};
+
+bool is_header_name(std::string_view n) {
+    for (auto h : header_names) {
+        if (h == n) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A header assignment found at module level, with its value expression.
+struct Assignment {
+    NodeId value = python::no_node;
+    int line = 0;
+    std::string conditional;  // the enclosing block keyword when not at top level
+};
+
+struct Headers {
+    std::array<std::optional<Assignment>, 4> found;
+    std::optional<Assignment>& operator[](std::string_view name) {
+        for (std::size_t i = 0; i < header_names.size(); ++i) {
+            if (header_names[i] == name) {
+                return found[i];
+            }
+        }
+        return found[0];
+    }
+};
+
+void collect(const Module& m, const std::vector<Statement>& body, const std::string& block,
+             Headers& headers) {
+    for (const auto& s : body) {
+        if (s.kind == StatementKind::compound) {
+            if (s.keyword == "def" || s.keyword == "async def" || s.keyword == "class") {
+                continue;  // their names are local
+            }
+            collect(m, s.body, block.empty() ? s.keyword : block, headers);
+            continue;
+        }
+        auto record = [&](NodeId target, NodeId value) {
+            const Node& t = m.node(target);
+            if (t.kind == NodeKind::name && is_header_name(t.text)) {
+                headers[t.text] = Assignment{value, t.line, block};
+            } else if ((t.kind == NodeKind::tuple || t.kind == NodeKind::list)) {
+                const Node* v = value == python::no_node ? nullptr : &m.node(value);
+                bool pairs = v != nullptr && (v->kind == NodeKind::tuple || v->kind == NodeKind::list) &&
+                             v->children.size() == t.children.size();
+                for (std::size_t i = 0; i < t.children.size(); ++i) {
+                    const Node& sub = m.node(t.children[i]);
+                    if (sub.kind == NodeKind::name && is_header_name(sub.text)) {
+                        headers[sub.text] = Assignment{pairs ? v->children[i] : python::no_node,
+                                                       sub.line, block};
+                    }
+                }
+            }
+        };
+        if (s.kind == StatementKind::assign) {
+            for (NodeId t : s.targets) {
+                record(t, s.value);
+            }
+        } else if (s.kind == StatementKind::annotated && s.value != python::no_node) {
+            record(s.targets[0], s.value);
+        } else if (s.kind == StatementKind::augmented) {
+            record(s.targets[0], python::no_node);
+        }
+    }
+}
+
+// Values Alembic accepts: None, a string, or a tuple/list/set of strings.
+// Returns false when the expression is not such a literal.
+bool literal_strings(const Module& m, NodeId id, std::vector<std::string>& out, bool& is_none,
+                     std::string& why) {
+    if (id == python::no_node) {
+        why = "its value is computed";
+        return false;
+    }
+    const Node& n = m.node(id);
+    switch (n.kind) {
+    case NodeKind::constant:
+        if (n.text == "None") {
+            is_none = true;
+            return true;
+        }
+        why = "it is " + n.text + ", not a string";
+        return false;
+    case NodeKind::string:
+        if (n.inexact) {
+            why = "it uses a \\N{...} escape";
+            return false;
+        }
+        out.push_back(n.text);
+        return true;
+    case NodeKind::tuple:
+    case NodeKind::list:
+    case NodeKind::set:
+        for (NodeId c : n.children) {
+            const Node& e = m.node(c);
+            if (e.kind != NodeKind::string || e.inexact) {
+                why = e.kind == NodeKind::name
+                          ? "an element is the name '" + e.text + "', not a string literal"
+                          : "an element is not a string literal";
+                return false;
+            }
+            out.push_back(e.text);
+        }
+        return true;
+    case NodeKind::name:
+        why = "it is the name '" + n.text + "', defined elsewhere";
+        return false;
+    case NodeKind::call:
+        why = "it is computed by a call to " +
+              (python::dotted_name(m, n.children[0]).empty()
+                   ? std::string("a function")
+                   : "'" + python::dotted_name(m, n.children[0]) + "'");
+        return false;
+    case NodeKind::fstring:
+        why = "it is an f-string";
+        return false;
+    case NodeKind::bytes:
+        why = "it is a bytes literal, not a string";
+        return false;
+    case NodeKind::number:
+        why = "it is the number " + n.text + ", not a string";
+        return false;
+    default:
+        why = "it is an expression, not a literal";
+        return false;
+    }
+}
+
+std::string python_strip(std::string_view s) {
+    auto ws = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+               c == '\x1c' || c == '\x1d' || c == '\x1e' || c == '\x1f';
+    };
+    while (!s.empty() && ws(s.front())) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && ws(s.back())) {
+        s.remove_suffix(1);
+    }
+    return std::string(s);
+}
+
+Finding finding(const std::string& code, const std::string& path, int line, int col,
+                std::string message) {
+    return Finding{Severity::error, code, path, line, col, std::move(message)};
+}
+
+}  // namespace
+
+bool is_revision_file_name(std::string_view name) {
+    if (name.size() < 3 || name.substr(name.size() - 3) != ".py") {
+        return false;
+    }
+    return !(text::starts_with(name, ".#") || text::starts_with(name, "__init__"));
+}
+
+ReadResult read_revision(std::string_view bytes, const std::string& path) {
+    ReadResult result;
+    if (text::trim(bytes).empty()) {
+        result.findings.push_back(finding("missing-revision-id", path, 1, 1,
+                                          "empty file: a revision file must assign `revision` "
+                                          "and `down_revision`"));
+        return result;
+    }
+    python::ParseResult parsed = python::parse_module(bytes);
+    if (parsed.error) {
+        result.findings.push_back(finding("syntax-error", path, parsed.error->line,
+                                          parsed.error->column,
+                                          "invalid Python: " + parsed.error->message));
+        return result;
+    }
+    const Module& m = *parsed.module;
+    Headers headers;
+    collect(m, m.body, "", headers);
+
+    Revision rev;
+    rev.path = path;
+    if (!m.body.empty() && m.body[0].kind == StatementKind::expression) {
+        const Node& first = m.node(m.body[0].value);
+        if (first.kind == NodeKind::string) {
+            rev.doc = python_strip(first.text);
+            std::size_t para = rev.doc.find("\n\n");
+            rev.message = para == std::string::npos ? rev.doc : rev.doc.substr(0, para);
+            for (auto& line : text::split(rev.doc, '\n')) {
+                std::string_view t = text::trim(line);
+                if (text::starts_with(t, "Create Date:")) {
+                    rev.create_date = std::string(text::trim(t.substr(12)));
+                    break;
+                }
+            }
+        }
+    }
+    rev.data_only = m.source.find("# migcheck: data-only") != std::string::npos;
+
+    bool ok = true;
+    auto values = [&](std::string_view name, std::vector<std::string>& out, int& line,
+                      bool required) -> bool {
+        auto& a = headers[name];
+        if (!a) {
+            if (required) {
+                result.findings.push_back(finding(
+                    name == "revision" ? "missing-revision-id" : "missing-down-revision", path, 1,
+                    1,
+                    "no module-level `" + std::string(name) + " = ...` assignment" +
+                        (name == "revision" ? std::string(": this is not a revision file")
+                                            : std::string(": use `down_revision = None` for a "
+                                                          "first revision"))));
+                ok = false;
+            }
+            return false;
+        }
+        line = a->line;
+        if (!a->conditional.empty()) {
+            result.findings.push_back(finding(
+                "non-literal-header", path, a->line, 1,
+                "`" + std::string(name) + "` is assigned inside an `" + a->conditional +
+                    "` block, so its value is decided at run time; assign it once, at module "
+                    "level, as a literal"));
+            ok = false;
+            return false;
+        }
+        bool is_none = false;
+        std::string why;
+        if (!literal_strings(m, a->value, out, is_none, why)) {
+            result.findings.push_back(finding("non-literal-header", path, a->line, 1,
+                                              "`" + std::string(name) + "` is not a literal: " +
+                                                  why + "; migcheck reads header values without "
+                                                        "running the file"));
+            ok = false;
+            return false;
+        }
+        // Alembic treats "" and an empty tuple as "none".
+        std::erase(out, std::string());
+        return true;
+    };
+
+    std::vector<std::string> ids;
+    if (values("revision", ids, rev.line, true)) {
+        const auto& a = *headers["revision"];
+        const Node& v = m.node(a.value);
+        if (v.kind != NodeKind::string) {
+            result.findings.push_back(finding("invalid-revision-id", path, a.line, 1,
+                                              "`revision` must be a string, not " +
+                                                  std::string(v.kind == NodeKind::constant
+                                                                  ? v.text
+                                                                  : "a tuple or list")));
+            ok = false;
+        } else if (ids.empty()) {
+            result.findings.push_back(
+                finding("invalid-revision-id", path, a.line, 1, "`revision` is an empty string"));
+            ok = false;
+        } else {
+            rev.id = ids[0];
+            for (char c : rev.id) {
+                if (c == '@' || c == '-' || c == '+') {
+                    result.findings.push_back(finding(
+                        "invalid-revision-id", path, a.line, 1,
+                        std::string("revision id '") + rev.id + "' holds '" + c +
+                            "', which Alembic does not allow in an id ('@', '-' and '+' mark "
+                            "branches and relative steps)"));
+                    ok = false;
+                    break;
+                }
+            }
+        }
+    }
+    values("down_revision", rev.down_revisions, rev.down_line, true);
+    values("branch_labels", rev.branch_labels, rev.labels_line, false);
+    values("depends_on", rev.depends_on, rev.depends_line, false);
+    if (ok) {
+        for (const auto& d : rev.down_revisions) {
+            if (d == rev.id) {
+                result.findings.push_back(finding("cycle", path, rev.down_line, 1,
+                                                  "revision " + rev.id +
+                                                      " names itself as its down_revision"));
+                ok = false;
+            }
+        }
+    }
+    if (ok && !headers["down_revision"]) {
+        ok = false;
+    }
+    if (ok) {
+        result.revision = std::move(rev);
+    }
+    return result;
+}
+
+}  // namespace migcheck::revision

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migcheck {
+
+enum class EntryType { file, directory, directory_link, broken_link, other };
+
+struct DirEntry {
+    std::string name;
+    EntryType type;
+    std::string target;  // for links: what the link points to, as written
+};
+
+// Read access to a project's files, by path relative to the project root with
+// '/' separators. The working tree and a git commit's tree both implement it,
+// so every reader works on either.
+class FileSource {
+  public:
+    virtual ~FileSource() = default;
+    // Entries of a directory sorted by name, or nullopt when it does not exist
+    // or is not a directory.
+    virtual std::optional<std::vector<DirEntry>> list(const std::string& dir) const = 0;
+    // The file's bytes, or nullopt when it does not exist. Throws Error
+    // (runtime) when it exists but cannot be read; `why` style messages.
+    virtual std::optional<std::string> read(const std::string& path) const = 0;
+    // Where the files come from, for messages: "the working tree" or "commit abc1234".
+    virtual std::string description() const = 0;
+};
+
+// The working tree under `root` (an absolute directory).
+std::unique_ptr<FileSource> disk_source(const std::string& root);
+
+// Joins and normalises relative paths: "a/./b/../c" -> "a/c"; "" for the root.
+std::string join_path(const std::string& a, const std::string& b);
+std::string normalize_path(const std::string& p);
+
+// Reads a whole file from disk; nullopt if it does not exist; throws Error on
+// any other failure.
+std::optional<std::string> read_disk_file(const std::string& path);
+
+}  // namespace migcheck
