@@ -16,10 +16,10 @@ bool is_name_char(unsigned char c) { return is_name_start(c) || (c >= '0' && c <
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
 // Longest operators first so that the first match is the longest.
-constexpr std::array<std::string_view, 47> operators = {
+constexpr std::array<std::string_view, 48> operators = {
     "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", "<>", ">=", "**", "//",
     "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "(", ")", "[", "]",
-    "{", "}", ":", ",", ";", ".", "+", "-", "*", "/", "%", "&", "|", "^", "~", "<", ">", "="};
+    "{", "}", ":", ",", ";", ".", "+", "-", "*", "/", "%", "&", "|", "^", "~", "<", ">", "=", "@"};
 
 class Tokenizer {
   public:

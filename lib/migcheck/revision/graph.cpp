@@ -655,9 +655,13 @@ std::vector<int> Graph::resolve(const std::string& ident) const {
             for (int h : hs) {
                 names.push_back(at(h).id);
             }
-            throw ResolutionError("Multiple heads are present for given argument '" +
-                                  (label.empty() ? std::string("head") : label + "@head") + "'; " +
-                                  text::join(names, ", "));
+            std::string arg = label.empty() ? std::string("head") : label + "@head";
+            throw ResolutionError("Multiple head revisions are present for given argument '" +
+                                  arg +
+                                  "'; please specify a specific target revision, "
+                                  "'<branchname>@head' to narrow to a specific head, or 'heads' "
+                                  "for all heads (" +
+                                  text::join(names, ", ") + ")");
         }
         return hs;
     }

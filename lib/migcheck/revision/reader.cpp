@@ -243,6 +243,18 @@ ReadResult read_revision(std::string_view bytes, const std::string& path) {
         bool is_none = false;
         std::string why;
         if (!literal_strings(m, a->value, out, is_none, why)) {
+            const Node* v = a->value == python::no_node ? nullptr : &m.node(a->value);
+            if (name == "revision" && v != nullptr &&
+                (v->kind == NodeKind::number || v->kind == NodeKind::constant ||
+                 v->kind == NodeKind::bytes)) {
+                std::string what = v->kind == NodeKind::number ? "the number " + v->text
+                                   : v->kind == NodeKind::bytes ? std::string("a bytes literal")
+                                                                : v->text;
+                result.findings.push_back(finding("invalid-revision-id", path, a->line, 1,
+                                                  "`revision` must be a string, not " + what));
+                ok = false;
+                return false;
+            }
             result.findings.push_back(finding("non-literal-header", path, a->line, 1,
                                               "`" + std::string(name) + "` is not a literal: " +
                                                   why + "; migcheck reads header values without "
@@ -297,9 +309,6 @@ ReadResult read_revision(std::string_view bytes, const std::string& path) {
                 ok = false;
             }
         }
-    }
-    if (ok && !headers["down_revision"]) {
-        ok = false;
     }
     if (ok) {
         result.revision = std::move(rev);
