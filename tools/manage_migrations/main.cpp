@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
         cli::Context ctx = cli::open_project(dir);
         if (history_cmd->parsed()) {
             history.format = parse_format(format, false);
+            history.range_given = history_cmd->get_option("--rev-range")->count() > 0;
             return cli::history_command(ctx, history, std::cout, std::cerr);
         }
         return cli::heads_command(ctx, heads_verbose, parse_format(format, false), std::cout,

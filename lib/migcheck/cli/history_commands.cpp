@@ -38,7 +38,7 @@ int history_command(const Context& ctx, const HistoryOptions& opts, std::ostream
     Built b = build(ctx);
     std::string lower;
     std::string upper;
-    if (!opts.range.empty()) {
+    if (opts.range_given) {
         auto colon = opts.range.find(':');
         if (colon == std::string::npos) {
             throw usage_error("-r " + opts.range +
@@ -57,6 +57,12 @@ int history_command(const Context& ctx, const HistoryOptions& opts, std::ostream
         };
         lower = trim_ws(lower);
         upper = trim_ws(upper);
+        if (lower == "current" || upper == "current") {
+            throw usage_error("-r " + opts.range +
+                              ": 'current' is the database's revision, and history reads only "
+                              "the revision files; give a revision id, a branch label, head or "
+                              "base");
+        }
     }
     std::vector<int> order;
     try {

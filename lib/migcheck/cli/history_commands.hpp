@@ -10,6 +10,7 @@ namespace migcheck::cli {
 
 struct HistoryOptions {
     std::string range;  // "START:END", either side may be empty
+    bool range_given = false;
     bool verbose = false;
     Format format = Format::text;
 };

@@ -51,7 +51,8 @@ IniFile IniFile::parse(std::string_view text, const std::string& display_path) {
             continue;
         }
         if (current != nullptr && indent > current_indent) {
-            current->text += "\n" + std::string(stripped);
+            current->text += '\n';
+            current->text.append(stripped);
             continue;
         }
         if (current != nullptr) {

@@ -685,16 +685,22 @@ std::vector<int> Graph::history(const std::string& lower_in, const std::string& 
     std::string upper = upper_in.empty() ? "heads" : upper_in;
     std::vector<int> targets;
     if (auto rel = match_relative(upper)) {
-        if (rel->symbol.empty()) {
+        if (rel->symbol.empty() && rel->steps < 0) {
             throw ResolutionError("Relative revision " + std::to_string(rel->steps) +
                                   " didn't produce " + std::to_string(std::abs(rel->steps)) +
                                   " migrations");
         }
+        // "+N" alone walks up from the lower bound, as Alembic walks up from
+        // the current revisions.
         std::optional<int> start;
-        std::vector<int> s = resolve(rel->label.empty() ? rel->symbol
-                                                         : rel->label + "@" + rel->symbol);
+        std::vector<int> s =
+            rel->symbol.empty()
+                ? resolve(lower)
+                : resolve(rel->label.empty() ? rel->symbol : rel->label + "@" + rel->symbol);
         if (s.size() > 1) {
-            throw ResolutionError("Ambiguous walk");
+            throw ResolutionError(rel->symbol.empty()
+                                      ? "Ambiguous upgrade from multiple current revisions"
+                                      : "Ambiguous walk");
         }
         if (!s.empty()) {
             start = s[0];
@@ -719,7 +725,9 @@ std::vector<int> Graph::history(const std::string& lower_in, const std::string& 
     std::vector<int> current = resolve(lower);
     for (int c : current) {
         if (required[static_cast<std::size_t>(c)] == 0) {
-            throw ResolutionError("Revision " + lower + " is not an ancestor of revision " + upper);
+            throw ResolutionError("Requested range " + lower + ":" + upper +
+                                  " does not refer to ancestor/descendant revisions along the "
+                                  "same branch");
         }
     }
     std::vector<char> current_set = ancestors(current, true);
@@ -761,14 +769,15 @@ std::vector<Finding> check_heads(const Graph& graph, std::optional<int> expected
         }
         out.push_back(Finding{Severity::error, "multiple-heads", last.path, last.line, 1,
                               what + ": " + describe(revs) +
-                                  "; write a merge revision with `manage_migrations merge -m "
-                                  "\"merge heads\"` (alembic merge -m \"merge heads\" " +
-                                  ids + ")"});
+                                  "; write a merge revision: alembic merge -m \"merge heads\" " +
+                                  ids});
     };
     if (expected) {
         if (static_cast<int>(hs.size()) != *expected) {
-            report(hs, "the history has " + std::to_string(hs.size()) + " heads where " +
-                           std::to_string(*expected) + " are expected (config/migcheck.yaml)");
+            report(hs, "the history has " + std::to_string(hs.size()) +
+                           (hs.size() == 1 ? " head where " : " heads where ") +
+                           std::to_string(*expected) +
+                           (*expected == 1 ? " is" : " are") + " expected (config/migcheck.yaml)");
         }
         return out;
     }

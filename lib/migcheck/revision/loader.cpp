@@ -87,9 +87,9 @@ void walk_dir(const FileSource& files, const std::string& dir, bool recursive,
 
 LoadedHistory load_history(const FileSource& files, const config::AlembicSettings& alembic) {
     if (!alembic.present) {
-        throw usage_error(alembic.ini_path +
-                          ": not found; run in the project's root, pass -C DIR, or set "
-                          "alembic_ini in config/migcheck.yaml");
+        throw usage_error(alembic.ini_path + ": not found in " + files.description() +
+                          "; run in the project's root, pass -C DIR, or set alembic_ini in "
+                          "config/migcheck.yaml");
     }
     LoadedHistory out;
     std::set<std::string> seen;

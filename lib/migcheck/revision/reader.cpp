@@ -297,7 +297,10 @@ ReadResult read_revision(std::string_view bytes, const std::string& path) {
             }
         }
     }
-    values("down_revision", rev.down_revisions, rev.down_line, true);
+    // A file without `revision` is not a revision file: one finding says so.
+    if (headers["revision"]) {
+        values("down_revision", rev.down_revisions, rev.down_line, true);
+    }
     values("branch_labels", rev.branch_labels, rev.labels_line, false);
     values("depends_on", rev.depends_on, rev.depends_line, false);
     if (ok) {
