@@ -25,3 +25,5 @@ migcheck_require(CLI11 libcli11-dev)
 if(MIGCHECK_TESTS)
   migcheck_require(doctest doctest-dev)
 endif()
+
+find_package(Threads REQUIRED)

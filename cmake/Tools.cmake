@@ -3,5 +3,7 @@
 function(migcheck_add_tool name)
   add_executable(${name} main.cpp)
   target_link_libraries(${name} PRIVATE migcheck migcheck_warnings)
+  # Only the shared libraries a tool really uses are loaded at its start.
+  target_link_options(${name} PRIVATE LINKER:--as-needed)
   install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endfunction()

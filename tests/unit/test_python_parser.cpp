@@ -142,7 +142,10 @@ TEST_CASE("encodings: UTF-8, a BOM, a latin-1 declaration, and bad bytes") {
     e = parse_error(std::string("x = 1\0", 6));
     CHECK(e.message == "source code cannot contain null bytes");
     e = parse_error("# coding: klingon\nx = 1\n");
-    CHECK(e.message == "unsupported source encoding 'klingon'");
+    CHECK(e.message == "unsupported source encoding 'klingon'; migcheck reads utf-8, latin-1, "
+                       "iso-8859-15, cp1252 and ascii");
+    auto w = parse_ok("# -*- coding: cp1252 -*-\nx = '\x93q\x94 \x80'\n");
+    CHECK(w->node(w->body[0].value).text == "\xE2\x80\x9Cq\xE2\x80\x9D \xE2\x82\xAC");
 }
 
 TEST_CASE("deep nesting is refused, never a crash") {
@@ -165,4 +168,25 @@ TEST_CASE("a large file parses") {
     }
     auto m = parse_ok(big);
     CHECK(m->body.size() > 100000);
+}
+
+TEST_CASE("universal newlines: CRLF and CR line ends read as LF") {
+    auto m = parse_ok("\"\"\"a\r\n\r\nb\"\"\"\r\nx = 1\ry = 2\r");
+    CHECK(m->node(m->body[0].value).text == "a\n\nb");
+    REQUIRE(m->body.size() == 3);
+    CHECK(m->body[2].line == 5);
+}
+
+TEST_CASE("match and case, with blocks or bodies on the same line") {
+    auto m = parse_ok("match v:\n    case 1: value = 'one'\n    case _:\n        pass\n");
+    REQUIRE(m->body.size() == 1);
+    CHECK(m->body[0].keyword == "match");
+    REQUIRE(m->body[0].body.size() == 2);
+    CHECK(m->body[0].body[0].keyword == "case");
+    CHECK(m->body[0].body[0].body[0].kind == StatementKind::assign);
+}
+
+TEST_CASE("surrogate escapes: a pair is one character, a lone one is U+FFFD") {
+    auto m = parse_ok("x = '\\ud83d\\ude00 \\udc00'\n");
+    CHECK(m->node(m->body[0].value).text == "\xF0\x9F\x98\x80 \xEF\xBF\xBD");
 }

@@ -184,3 +184,21 @@ TEST_CASE("which names are revision files") {
     CHECK_FALSE(is_revision_file_name("ae10.pyc"));
     CHECK_FALSE(is_revision_file_name("notes.txt"));
 }
+
+TEST_CASE("the message is stripped as Python's str.strip() strips") {
+    CHECK(read_ok("\"\"\"\xC2\xA0 add users\xE3\x80\x80\n\"\"\"\nrevision='a'\ndown_revision=None\n")
+              .message == "add users");
+    CHECK(read_ok("\"\"\"add users\r\n\r\nRevision ID: a\r\n\"\"\"\r\nrevision='a'\r\n"
+                  "down_revision=None\r\n")
+              .message == "add users");
+}
+
+TEST_CASE("named escapes are kept as written, and never guessed in a header") {
+    CHECK(read_ok("\"\"\"add users \\N{EM DASH} audited\"\"\"\nrevision='a'\ndown_revision=None\n")
+              .message == "add users \\N{EM DASH} audited");
+    Finding f = read_fails("revision = 'a'\ndown_revision = None\nbranch_labels = 'caf\\N{LATIN "
+                           "SMALL LETTER E WITH ACUTE}'\n");
+    CHECK(f.code == "non-literal-header");
+    CHECK(f.message == "`branch_labels` is not a literal: it uses a \\N{...} escape; migcheck reads "
+                       "header values without running the file");
+}

@@ -78,7 +78,7 @@ int history_command(const Context& ctx, const HistoryOptions& opts, std::ostream
             doc["revisions"].push_back(revision::revision_json(b.graph, i));
         }
         doc["findings"] = findings_json(b.findings);
-        out << doc.dump(2) << "\n";
+        out << dump_json(doc) << "\n";
     } else {
         for (int i : order) {
             if (opts.verbose) {
@@ -104,7 +104,7 @@ int heads_command(const Context& ctx, bool verbose, Format format, std::ostream&
             doc["heads"].push_back(revision::revision_json(b.graph, h));
         }
         doc["findings"] = findings_json(b.findings);
-        out << doc.dump(2) << "\n";
+        out << dump_json(doc) << "\n";
     } else {
         for (int h : heads) {
             out << (verbose ? revision::verbose_entry(b.graph, h, ctx.root)
@@ -134,7 +134,7 @@ int check_heads_command(const Context& ctx, Format format, std::ostream& out) {
         }
         doc["findings"] = findings_json(b.findings);
         doc["ok"] = !has_errors(b.findings);
-        out << doc.dump(2) << "\n";
+        out << dump_json(doc) << "\n";
     } else if (format == Format::github) {
         render_github(out, b.findings);
     } else {

@@ -1,6 +1,5 @@
 #include "migcheck/cli/tool.hpp"
 
-#include "migcheck/git/repository.hpp"
 #include "migcheck/util/error.hpp"
 
 #include <CLI/CLI.hpp>
@@ -10,8 +9,6 @@
 #include <unistd.h>
 
 namespace migcheck::cli {
-namespace {
-
 std::string absolute_dir(const std::string& dir) {
     std::string path = dir.empty() ? "." : dir;
     char buf[PATH_MAX];
@@ -20,8 +17,6 @@ std::string absolute_dir(const std::string& dir) {
     }
     return buf;
 }
-
-}  // namespace
 
 int run(const char* tool, CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
     try {
@@ -54,21 +49,6 @@ Context open_project(const std::string& dir) {
     Context c;
     c.root = config::find_root(absolute_dir(dir));
     c.files = disk_source(c.root);
-    c.project = config::load_project(*c.files, c.root);
-    return c;
-}
-
-Context open_project_at(const std::string& dir, const std::string& rev) {
-    Context c;
-    std::string start = absolute_dir(dir);
-    git::Repository repo = git::Repository::open(start);
-    std::string workdir = repo.workdir();
-    c.root = config::find_root(start);
-    if (c.root.size() < workdir.size() || c.root.compare(0, workdir.size(), workdir) != 0) {
-        c.root = workdir;
-    }
-    std::string prefix = c.root.size() > workdir.size() ? c.root.substr(workdir.size() + 1) : "";
-    c.files = repo.tree(rev, prefix);
     c.project = config::load_project(*c.files, c.root);
     return c;
 }

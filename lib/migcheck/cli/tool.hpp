@@ -32,6 +32,10 @@ Context open_project(const std::string& dir);
 // Opens the project as it is in commit `rev` of the git repository holding it.
 Context open_project_at(const std::string& dir, const std::string& rev);
 
+// The absolute, resolved path of `dir` ("" is the current directory).
+// Throws usage_error when it does not exist.
+std::string absolute_dir(const std::string& dir);
+
 // Adds `-C DIR` to an app or subcommand.
 void add_directory_option(CLI::App& app, std::string& dir);
 

@@ -92,8 +92,15 @@ struct ParseResult {
     std::optional<SyntaxError> error;
 };
 
+struct ParseOptions {
+    // Function bodies are tokenized (so every lexical error is still found)
+    // but not parsed into statements; their `body` stays empty. For readers
+    // that need only module-level names, such as the revision header reader.
+    bool skip_function_bodies = false;
+};
+
 // Decodes, tokenizes and parses a Python file. The first syntax error stops it.
-ParseResult parse_module(std::string_view bytes);
+ParseResult parse_module(std::string_view bytes, ParseOptions options = {});
 
 // The dotted name an expression spells (`sa.Column` -> "sa.Column"), or "".
 std::string dotted_name(const Module& m, NodeId id);

@@ -14,8 +14,12 @@ constexpr std::array<std::string_view, 35> keywords = {
     "or", "pass", "raise", "return", "try", "while", "with", "yield"};
 
 bool is_keyword(std::string_view s) {
+    // Keywords are 2 to 8 characters and start with a letter in [FNTa-y].
+    if (s.size() < 2 || s.size() > 8) {
+        return false;
+    }
     for (auto k : keywords) {
-        if (k == s) {
+        if (k.size() == s.size() && k[0] == s[0] && k == s) {
             return true;
         }
     }
@@ -35,7 +39,8 @@ struct Fail {
 
 class Parser {
   public:
-    Parser(const std::vector<Token>& tokens, Module& module) : m_t(tokens), m_m(module) {}
+    Parser(const std::vector<Token>& tokens, Module& module, ParseOptions options)
+        : m_t(tokens), m_m(module), m_options(options) {}
 
     void file() {
         while (peek().kind != TokenKind::end) {
@@ -56,11 +61,16 @@ class Parser {
         }
         return t;
     }
+    // Token texts are compared first by size and first character: most
+    // comparisons fail there, without a memcmp.
+    static bool same(std::string_view a, std::string_view b) {
+        return a.size() == b.size() && !a.empty() && a[0] == b[0] && a.substr(1) == b.substr(1);
+    }
     bool at_op(std::string_view op, std::size_t k = 0) const {
-        return peek(k).kind == TokenKind::op && peek(k).text == op;
+        return peek(k).kind == TokenKind::op && same(peek(k).text, op);
     }
     bool at_name(std::string_view name, std::size_t k = 0) const {
-        return peek(k).kind == TokenKind::name && peek(k).text == name;
+        return peek(k).kind == TokenKind::name && same(peek(k).text, name);
     }
     bool accept_op(std::string_view op) {
         if (at_op(op)) {
@@ -172,6 +182,11 @@ class Parser {
                     } else if (x.text == ")" || x.text == "]" || x.text == "}") {
                         --depth;
                     } else if (x.text == ":" && depth == 0) {
+                        // `case 1: return x` has its body on the same line;
+                        // a `match` statement always has a block.
+                        if (w == "case") {
+                            return true;
+                        }
                         return peek(k + 1).kind == TokenKind::newline &&
                                peek(k + 2).kind == TokenKind::indent;
                     }
@@ -259,6 +274,11 @@ class Parser {
                 fail_at(peek(), "expected '('");
             }
             skip_header();
+            if (m_options.skip_function_bodies) {
+                skip_block(s);
+                out.push_back(std::move(s));
+                return;
+            }
         } else if (kw == "class") {
             s.name = std::string(name_token().text);
             if (at_op("(")) {
@@ -297,6 +317,31 @@ class Parser {
         if (peek().kind == TokenKind::dedent) {
             next();
         }
+    }
+
+    // Steps over a block without parsing it: to the end of the line for a
+    // body on the header's line, else to the DEDENT that closes the INDENT.
+    void skip_block(Statement& s) {
+        if (peek().kind != TokenKind::newline) {
+            while (peek().kind != TokenKind::newline && peek().kind != TokenKind::end) {
+                next();
+            }
+            s.end_line = peek().line;
+            next();
+            return;
+        }
+        next();
+        if (peek().kind != TokenKind::indent) {
+            fail_at(peek(), "expected an indented block after '" + s.keyword +
+                                "' statement on line " + std::to_string(s.line));
+        }
+        next();
+        int depth = 1;
+        while (depth > 0 && peek().kind != TokenKind::end) {
+            TokenKind k = next().kind;
+            depth += k == TokenKind::indent ? 1 : k == TokenKind::dedent ? -1 : 0;
+        }
+        s.end_line = peek().line;
     }
 
     void simple_statements(std::vector<Statement>& out) {
@@ -469,10 +514,9 @@ class Parser {
             if (o == ";" || o == "=" || o == ")" || o == "]" || o == "}" || o == ":") {
                 return true;
             }
-            for (auto op : augmented_ops) {
-                if (o == op) {
-                    return true;
-                }
+            if (o.size() >= 2 && o.back() == '=' && o != "==" && o != "<=" && o != ">=" &&
+                o != "!=") {
+                return true;  // an augmented assignment operator
             }
         }
         return t.kind == TokenKind::name && (t.text == "in" || t.text == "for" || t.text == "if");
@@ -607,9 +651,12 @@ class Parser {
         for (;;) {
             const Token& o = peek();
             bool match = false;
-            for (auto op : ops) {
-                if ((names ? o.kind == TokenKind::name : o.kind == TokenKind::op) && o.text == op) {
-                    match = true;
+            if (names ? o.kind == TokenKind::name : o.kind == TokenKind::op) {
+                for (auto op : ops) {
+                    if (same(o.text, op)) {
+                        match = true;
+                        break;
+                    }
                 }
             }
             if (!match) {
@@ -1046,6 +1093,7 @@ class Parser {
 
     const std::vector<Token>& m_t;
     Module& m_m;
+    ParseOptions m_options;
     std::size_t m_i = 0;
     int m_depth = 0;
     int m_blocks = 0;
@@ -1053,7 +1101,7 @@ class Parser {
 
 }  // namespace
 
-ParseResult parse_module(std::string_view bytes) {
+ParseResult parse_module(std::string_view bytes, ParseOptions options) {
     ParseResult result;
     auto module = std::make_unique<Module>();
     DecodedSource decoded = decode_source(bytes);
@@ -1069,7 +1117,7 @@ ParseResult parse_module(std::string_view bytes) {
     }
     module->nodes.reserve(stream.tokens.size() / 2 + 16);
     try {
-        Parser(stream.tokens, *module).file();
+        Parser(stream.tokens, *module, options).file();
     } catch (const Fail& f) {
         result.error = f.error;
         return result;

@@ -119,6 +119,24 @@ std::optional<StringPiece> decode_string_token(std::string_view token, std::stri
                 error = "(unicode error) illegal Unicode character";
                 return std::nullopt;
             }
+            if (!piece.bytes && v >= 0xD800 && v <= 0xDBFF && k + 6 < body.size() &&
+                body[k + 1] == '\\' && body[k + 2] == 'u') {
+                // A high surrogate followed by a low one spells one character.
+                char32_t low = 0;
+                bool ok = true;
+                for (std::size_t n = 3; n < 7; ++n) {
+                    int h = hex_value(body[k + n]);
+                    ok &= h >= 0;
+                    low = low * 16 + static_cast<char32_t>(h < 0 ? 0 : h);
+                }
+                if (ok && low >= 0xDC00 && low <= 0xDFFF) {
+                    v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00);
+                    k += 6;
+                }
+            }
+            if (!piece.bytes && v >= 0xD800 && v <= 0xDFFF) {
+                v = 0xFFFD;  // a lone surrogate has no UTF-8 form
+            }
             append_unit(out, v, piece.bytes);
             break;
         }

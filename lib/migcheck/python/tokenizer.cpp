@@ -1,6 +1,5 @@
 #include "migcheck/python/tokenizer.hpp"
 
-#include <array>
 #include <cstdio>
 #include <string>
 
@@ -15,11 +14,82 @@ bool is_name_char(unsigned char c) { return is_name_start(c) || (c >= '0' && c <
 
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-// Longest operators first so that the first match is the longest.
-constexpr std::array<std::string_view, 48> operators = {
-    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", "<>", ">=", "**", "//",
-    "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "(", ")", "[", "]",
-    "{", "}", ":", ",", ";", ".", "+", "-", "*", "/", "%", "&", "|", "^", "~", "<", ">", "=", "@"};
+// The operator starting at `s`, longest first, or an empty view. A switch on
+// the first character keeps this off the hot path's memcmp.
+std::string_view match_operator(std::string_view s) {
+    auto take = [&](std::size_t n) { return s.substr(0, n); };
+    char c = s[0];
+    char c1 = s.size() > 1 ? s[1] : '\0';
+    char c2 = s.size() > 2 ? s[2] : '\0';
+    switch (c) {
+    case '(': case ')': case '[': case ']': case '{': case '}': case ',': case ';': case '~':
+        return take(1);
+    case '.':
+        return c1 == '.' && c2 == '.' ? take(3) : take(1);
+    case ':':
+        return c1 == '=' ? take(2) : take(1);
+    case '-':
+        return c1 == '>' || c1 == '=' ? take(2) : take(1);
+    case '*':
+    case '/':
+        if (c1 == c) {
+            return c2 == '=' ? take(3) : take(2);
+        }
+        return c1 == '=' ? take(2) : take(1);
+    case '<':
+    case '>':
+        if (c1 == c) {
+            return c2 == '=' ? take(3) : take(2);
+        }
+        if (c == '<' && c1 == '>') {
+            return take(2);
+        }
+        return c1 == '=' ? take(2) : take(1);
+    case '=': case '!': case '+': case '%': case '&': case '|': case '^': case '@':
+        if (c1 == '=') {
+            return take(2);
+        }
+        return c == '!' ? std::string_view() : take(1);
+    default:
+        return {};
+    }
+}
+
+// Names may hold letters of any script, but not the spaces, punctuation and
+// symbols that editors and copy-paste bring in (a no-break space, smart
+// quotes, an em dash). Without Unicode's full tables, these blocks are what
+// is refused, with CPython's message; `nullptr` means "may be a name".
+const char* non_identifier(std::string_view s) {
+    auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+    char32_t cp = 0;
+    if ((b(0) & 0xE0) == 0xC0 && s.size() >= 2) {
+        cp = (static_cast<char32_t>(b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+    } else if ((b(0) & 0xF0) == 0xE0 && s.size() >= 3) {
+        cp = (static_cast<char32_t>(b(0) & 0x0F) << 12) | (static_cast<char32_t>(b(1) & 0x3F) << 6) |
+             (b(2) & 0x3F);
+    } else {
+        return nullptr;
+    }
+    bool space = cp == 0xA0 || cp == 0x85 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) ||
+                 cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 ||
+                 cp == 0xFEFF;
+    bool symbol = (cp >= 0xA1 && cp <= 0xBF && cp != 0xAA && cp != 0xB5 && cp != 0xBA) ||
+                  cp == 0xD7 || cp == 0xF7 || (cp >= 0x2010 && cp <= 0x205E) ||
+                  (cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x3001 && cp <= 0x303F);
+    if (!space && !symbol) {
+        return nullptr;
+    }
+    static thread_local char buf[80];
+    if (space) {
+        std::snprintf(buf, sizeof buf, "invalid non-printable character U+%04X",
+                      static_cast<unsigned>(cp));
+    } else {
+        std::size_t len = (b(0) & 0xE0) == 0xC0 ? 2 : 3;
+        std::snprintf(buf, sizeof buf, "invalid character '%.*s' (U+%04X)", static_cast<int>(len),
+                      s.data(), static_cast<unsigned>(cp));
+    }
+    return buf;
+}
 
 class Tokenizer {
   public:
@@ -27,6 +97,7 @@ class Tokenizer {
 
     TokenStream run() {
         m_indents.push_back(0);
+        m_out.tokens.reserve(m_src.size() / 5 + 16);
         while (!m_out.error && m_pos < m_src.size()) {
             if (m_at_line_start && m_brackets.empty()) {
                 if (!line_start()) {
@@ -87,15 +158,18 @@ class Tokenizer {
     // the physical line was blank or a comment and has been consumed.
     bool line_start() {
         int width = 0;
+        int alt = 0;  // the width with tabs counted as one column
         std::size_t p = m_pos;
         while (p < m_src.size()) {
             char c = m_src[p];
             if (c == ' ') {
                 ++width;
+                ++alt;
             } else if (c == '\t') {
                 width = (width / 8 + 1) * 8;
+                ++alt;
             } else if (c == '\f') {
-                width = 0;
+                width = alt = 0;
             } else {
                 break;
             }
@@ -125,16 +199,34 @@ class Tokenizer {
         m_pos = p;
         m_at_line_start = false;
         int col = column();
-        if (width > m_indents.back()) {
+        // Indentation must compare the same way whatever a tab's width, else
+        // its meaning depends on the editor: CPython's TabError.
+        const char* tab_error = "inconsistent use of tabs and spaces in indentation";
+        if (width == m_indents.back()) {
+            if (alt != m_alt_indents.back()) {
+                fail(m_line, col, tab_error);
+                return false;
+            }
+        } else if (width > m_indents.back()) {
+            if (alt <= m_alt_indents.back()) {
+                fail(m_line, col, tab_error);
+                return false;
+            }
             m_indents.push_back(width);
+            m_alt_indents.push_back(alt);
             push(TokenKind::indent, m_src.substr(m_line_start, m_pos - m_line_start), m_line, 1);
         } else {
             while (width < m_indents.back()) {
                 m_indents.pop_back();
+                m_alt_indents.pop_back();
                 push(TokenKind::dedent, m_src.substr(m_pos, 0), m_line, col);
             }
             if (width != m_indents.back()) {
                 fail(m_line, col, "unindent does not match any outer indentation level");
+                return false;
+            }
+            if (alt != m_alt_indents.back()) {
+                fail(m_line, col, tab_error);
                 return false;
             }
         }
@@ -187,9 +279,21 @@ class Tokenizer {
             return;
         }
         auto uc = static_cast<unsigned char>(c);
+        if (uc >= 0x80) {
+            if (const char* why = non_identifier(m_src.substr(m_pos))) {
+                fail(m_line, column(), why);
+                return;
+            }
+        }
         if (is_name_start(uc)) {
             std::size_t start = m_pos;
             while (m_pos < m_src.size() && is_name_char(static_cast<unsigned char>(m_src[m_pos]))) {
+                if (static_cast<unsigned char>(m_src[m_pos]) >= 0xC0) {
+                    if (const char* why = non_identifier(m_src.substr(m_pos))) {
+                        fail(m_line, column(), why);
+                        return;
+                    }
+                }
                 ++m_pos;
             }
             std::string_view name = m_src.substr(start, m_pos - start);
@@ -210,11 +314,9 @@ class Tokenizer {
             number_token();
             return;
         }
-        for (auto op : operators) {
-            if (m_src.substr(m_pos, op.size()) == op) {
-                operator_token(op);
-                return;
-            }
+        if (std::string_view op = match_operator(m_src.substr(m_pos)); !op.empty()) {
+            operator_token(op);
+            return;
         }
         char buf[64];
         if (c == '!') {
@@ -298,8 +400,17 @@ class Tokenizer {
             }
         }
         if (m_pos < m_src.size() && is_name_start(static_cast<unsigned char>(m_src[m_pos]))) {
-            fail(m_line, col, "invalid decimal literal");
-            return;
+            // CPython 3.11 still accepts a keyword right after a number
+            // (`1if x else 2`), with a warning; anything else is an error.
+            std::string_view rest = m_src.substr(m_pos);
+            bool keyword = false;
+            for (std::string_view k : {"and", "else", "for", "if", "in", "is", "not", "or"}) {
+                keyword |= rest.substr(0, k.size()) == k;
+            }
+            if (!keyword) {
+                fail(m_line, col, "invalid decimal literal");
+                return;
+            }
         }
         push(TokenKind::number, m_src.substr(start, m_pos - start), m_line, col);
     }
@@ -366,6 +477,7 @@ class Tokenizer {
     int m_line = 1;
     bool m_at_line_start = true;
     std::vector<int> m_indents;
+    std::vector<int> m_alt_indents{0};
     std::vector<Open> m_brackets;
     TokenStream m_out;
 };

@@ -115,6 +115,10 @@ void render_github(std::ostream& out, const std::vector<Finding>& findings) {
     }
 }
 
+std::string dump_json(const nlohmann::json& doc) {
+    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json findings_json(const std::vector<Finding>& findings) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& f : findings) {

@@ -26,6 +26,10 @@ void render_github(std::ostream& out, const std::vector<Finding>& findings);
 
 nlohmann::json findings_json(const std::vector<Finding>& findings);
 
+// A JSON document as the tools print it: indented, with any invalid UTF-8
+// (from a file's bytes) replaced rather than failing the whole output.
+std::string dump_json(const nlohmann::json& doc);
+
 // "2 errors, 1 warning" / "no problems".
 std::string summary(const std::vector<Finding>& findings);
 

@@ -740,8 +740,23 @@ std::vector<int> Graph::history(const std::string& lower_in, const std::string& 
     }
     if (!current.empty()) {
         std::vector<char> below = descendants(current, false);
+        bool any = false;
         for (std::size_t i = 0; i < needs.size(); ++i) {
             needs[i] = static_cast<char>(needs[i] != 0 && below[i] != 0);
+            any |= needs[i] != 0;
+        }
+        // The lower bound reaches the upper one only through depends_on
+        // (Alembic 1.8 fails an assertion here): not a range on one branch.
+        std::vector<int> kept;
+        for (int t : targets) {
+            if (needs[static_cast<std::size_t>(t)] != 0) {
+                kept.push_back(t);
+            }
+        }
+        if (!any || (kept.empty() && !targets.empty())) {
+            throw ResolutionError("Requested range " + lower + ":" + upper +
+                                  " does not refer to ancestor/descendant revisions along the "
+                                  "same branch");
         }
     }
     return topological(needs, targets);

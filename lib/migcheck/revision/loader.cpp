@@ -3,7 +3,12 @@
 #include "migcheck/util/error.hpp"
 #include "migcheck/util/text.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
 #include <set>
+#include <thread>
 
 namespace migcheck::revision {
 namespace {
@@ -49,31 +54,8 @@ void walk_dir(const FileSource& files, const std::string& dir, bool recursive,
         if (e.type != EntryType::file) {
             continue;
         }
-        if (!seen.insert(path).second) {
-            continue;
-        }
-        out.files.push_back(path);
-        std::optional<std::string> bytes;
-        try {
-            bytes = files.read(path);
-        } catch (const Error& err) {
-            std::string why = err.what();
-            if (auto colon = why.rfind(": "); colon != std::string::npos) {
-                why = why.substr(colon + 2);
-            }
-            out.findings.push_back(
-                Finding{Severity::error, "syntax-error", path, 0, 0, "cannot read: " + why});
-            continue;
-        }
-        if (!bytes) {
-            continue;
-        }
-        ReadResult r = read_revision(*bytes, path);
-        for (auto& f : r.findings) {
-            out.findings.push_back(std::move(f));
-        }
-        if (r.revision) {
-            out.revisions.push_back(std::move(*r.revision));
+        if (seen.insert(path).second) {
+            out.files.push_back(path);
         }
     }
     if (recursive) {
@@ -81,6 +63,68 @@ void walk_dir(const FileSource& files, const std::string& dir, bool recursive,
             walk_dir(files, sub, recursive, seen, out);
         }
     }
+}
+
+// Reads and parses one file; a file that cannot be read is a finding.
+ReadResult read_one(const FileSource& files, const std::string& path) {
+    std::optional<std::string> bytes;
+    try {
+        bytes = files.read(path);
+    } catch (const Error& err) {
+        std::string why = err.what();
+        if (auto colon = why.rfind(": "); colon != std::string::npos) {
+            why = why.substr(colon + 2);
+        }
+        ReadResult r;
+        r.findings.push_back(
+            Finding{Severity::error, "syntax-error", path, 0, 0, "cannot read: " + why});
+        return r;
+    }
+    if (!bytes) {
+        return {};
+    }
+    return read_revision(*bytes, path);
+}
+
+// Files are independent, so they are read and parsed on every core; results
+// land in slots by position, which keeps load order whatever the timing.
+std::vector<ReadResult> read_all(const FileSource& files, const std::vector<std::string>& paths) {
+    std::vector<ReadResult> results(paths.size());
+    unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+    std::size_t workers = std::min<std::size_t>(std::min(cores, 8U), paths.size() / 64 + 1);
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&] {
+        for (;;) {
+            std::size_t i = next.fetch_add(1);
+            if (i >= paths.size()) {
+                return;
+            }
+            try {
+                results[i] = read_one(files, paths[i]);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(failure_mutex);
+                if (!failure) {
+                    failure = std::current_exception();
+                }
+                next = paths.size();
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t t = 1; t < workers; ++t) {
+        threads.emplace_back(work);
+    }
+    work();
+    for (auto& t : threads) {
+        t.join();
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    return results;
 }
 
 }  // namespace
@@ -104,6 +148,14 @@ LoadedHistory load_history(const FileSource& files, const config::AlembicSetting
                                                                    : "script_location"));
         }
         walk_dir(files, location, alembic.recursive, seen, out);
+    }
+    for (auto& r : read_all(files, out.files)) {
+        for (auto& f : r.findings) {
+            out.findings.push_back(std::move(f));
+        }
+        if (r.revision) {
+            out.revisions.push_back(std::move(*r.revision));
+        }
     }
     return out;
 }

@@ -147,16 +147,48 @@ bool literal_strings(const Module& m, NodeId id, std::vector<std::string>& out, 
     }
 }
 
-std::string python_strip(std::string_view s) {
-    auto ws = [](char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
-               c == '\x1c' || c == '\x1d' || c == '\x1e' || c == '\x1f';
-    };
-    while (!s.empty() && ws(s.front())) {
-        s.remove_prefix(1);
+// Python's str.strip(): ASCII whitespace, the separators \x1c-\x1f, and the
+// Unicode spaces (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029,
+// U+202F, U+205F, U+3000).
+std::size_t space_at_start(std::string_view s) {
+    auto u = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+    if (s.empty()) {
+        return 0;
     }
-    while (!s.empty() && ws(s.back())) {
-        s.remove_suffix(1);
+    unsigned char c = u(0);
+    if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) {
+        return 1;
+    }
+    if (c == 0xC2 && s.size() >= 2 && (u(1) == 0x85 || u(1) == 0xA0)) {
+        return 2;
+    }
+    if (s.size() >= 3) {
+        char32_t cp = (static_cast<char32_t>(c & 0x0F) << 12) |
+                      (static_cast<char32_t>(u(1) & 0x3F) << 6) | (u(2) & 0x3F);
+        if ((c & 0xF0) == 0xE0 &&
+            (cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+             cp == 0x202F || cp == 0x205F || cp == 0x3000)) {
+            return 3;
+        }
+    }
+    return 0;
+}
+
+std::size_t space_at_end(std::string_view s) {
+    for (std::size_t len = 1; len <= 3; ++len) {
+        if (s.size() >= len && space_at_start(s.substr(s.size() - len)) == len) {
+            return len;
+        }
+    }
+    return 0;
+}
+
+std::string python_strip(std::string_view s) {
+    while (std::size_t n = space_at_start(s)) {
+        s.remove_prefix(n);
+    }
+    while (std::size_t n = space_at_end(s)) {
+        s.remove_suffix(n);
     }
     return std::string(s);
 }
@@ -183,7 +215,9 @@ ReadResult read_revision(std::string_view bytes, const std::string& path) {
                                           "and `down_revision`"));
         return result;
     }
-    python::ParseResult parsed = python::parse_module(bytes);
+    // Only module-level names matter here; upgrade() and downgrade() are
+    // read by the operations reader, which parses their bodies in full.
+    python::ParseResult parsed = python::parse_module(bytes, {.skip_function_bodies = true});
     if (parsed.error) {
         result.findings.push_back(finding("syntax-error", path, parsed.error->line,
                                           parsed.error->column,

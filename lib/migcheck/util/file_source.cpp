@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
+#include <map>
+#include <mutex>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,14 +45,10 @@ std::string join_path(const std::string& a, const std::string& b) {
     return normalize_path(a + "/" + b);
 }
 
-std::optional<std::string> read_disk_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) {
-            return std::nullopt;
-        }
-        throw runtime_error(path + ": cannot open: " + std::strerror(errno));
-    }
+namespace {
+
+// Reads an open file to its end and closes it; `path` is for messages.
+std::string read_fd(int fd, const std::string& path) {
     std::string data;
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -58,11 +56,14 @@ std::optional<std::string> read_disk_file(const std::string& path) {
         throw runtime_error(path + ": is a directory, not a file");
     }
     if (st.st_size > 0) {
-        data.reserve(static_cast<std::size_t>(st.st_size));
+        data.resize(static_cast<std::size_t>(st.st_size));
     }
-    char buf[65536];
+    std::size_t used = 0;
     for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (used == data.size()) {
+            data.resize(data.size() < 4096 ? 4096 : data.size() * 2);
+        }
+        ssize_t n = ::read(fd, data.data() + used, data.size() - used);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -74,10 +75,24 @@ std::optional<std::string> read_disk_file(const std::string& path) {
         if (n == 0) {
             break;
         }
-        data.append(buf, static_cast<std::size_t>(n));
+        used += static_cast<std::size_t>(n);
     }
     ::close(fd);
+    data.resize(used);
     return data;
+}
+
+}  // namespace
+
+std::optional<std::string> read_disk_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            return std::nullopt;
+        }
+        throw runtime_error(path + ": cannot open: " + std::strerror(errno));
+    }
+    return read_fd(fd, path);
 }
 
 namespace {
@@ -85,6 +100,15 @@ namespace {
 class DiskSource : public FileSource {
   public:
     explicit DiskSource(std::string root) : m_root(std::move(root)) {}
+    ~DiskSource() override {
+        for (auto& [dir, fd] : m_dirs) {
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+    }
+    DiskSource(const DiskSource&) = delete;
+    DiskSource& operator=(const DiskSource&) = delete;
 
     std::string full(const std::string& rel) const {
         if (!rel.empty() && rel[0] == '/') {
@@ -94,13 +118,15 @@ class DiskSource : public FileSource {
     }
 
     std::optional<std::vector<DirEntry>> list(const std::string& dir) const override {
-        std::string path = full(dir);
-        DIR* d = ::opendir(path.c_str());
+        int dfd = dir_fd(dir);
+        if (dfd < 0) {
+            return std::nullopt;
+        }
+        // fdopendir takes ownership, so it gets its own descriptor.
+        int own = ::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR* d = own < 0 ? nullptr : ::fdopendir(own);
         if (d == nullptr) {
-            if (errno == ENOENT || errno == ENOTDIR) {
-                return std::nullopt;
-            }
-            throw runtime_error(path + ": cannot list directory: " + std::strerror(errno));
+            throw runtime_error(full(dir) + ": cannot list directory: " + std::strerror(errno));
         }
         std::vector<DirEntry> out;
         while (dirent* e = ::readdir(d)) {
@@ -108,27 +134,33 @@ class DiskSource : public FileSource {
             if (name == "." || name == "..") {
                 continue;
             }
-            std::string child = path + "/" + name;
-            struct stat lst {};
-            if (::lstat(child.c_str(), &lst) != 0) {
-                continue;
-            }
             DirEntry entry{name, EntryType::other, {}};
-            if (S_ISLNK(lst.st_mode)) {
+            unsigned char type = e->d_type;
+            if (type == DT_UNKNOWN) {
+                struct stat lst {};
+                if (::fstatat(dfd, name.c_str(), &lst, AT_SYMLINK_NOFOLLOW) != 0) {
+                    continue;
+                }
+                type = S_ISLNK(lst.st_mode)   ? DT_LNK
+                       : S_ISDIR(lst.st_mode) ? DT_DIR
+                       : S_ISREG(lst.st_mode) ? DT_REG
+                                              : DT_UNKNOWN;
+            }
+            if (type == DT_LNK) {
                 char buf[4096];
-                ssize_t n = ::readlink(child.c_str(), buf, sizeof buf - 1);
+                ssize_t n = ::readlinkat(dfd, name.c_str(), buf, sizeof buf - 1);
                 entry.target = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
                 struct stat st {};
-                if (::stat(child.c_str(), &st) != 0) {
+                if (::fstatat(dfd, name.c_str(), &st, 0) != 0) {
                     entry.type = EntryType::broken_link;
                 } else if (S_ISDIR(st.st_mode)) {
                     entry.type = EntryType::directory_link;
                 } else if (S_ISREG(st.st_mode)) {
                     entry.type = EntryType::file;
                 }
-            } else if (S_ISDIR(lst.st_mode)) {
+            } else if (type == DT_DIR) {
                 entry.type = EntryType::directory;
-            } else if (S_ISREG(lst.st_mode)) {
+            } else if (type == DT_REG) {
                 entry.type = EntryType::file;
             }
             out.push_back(std::move(entry));
@@ -140,13 +172,68 @@ class DiskSource : public FileSource {
     }
 
     std::optional<std::string> read(const std::string& path) const override {
-        return read_disk_file(full(path));
+        std::size_t slash = path.rfind('/');
+        std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
+        std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+        if (slash == 0) {
+            dir = "/";
+        }
+        int dfd = dir_fd(dir);
+        if (dfd < 0) {
+            return std::nullopt;
+        }
+        // Opening relative to the folder's descriptor spares the kernel the
+        // walk down the whole path for every file. O_NONBLOCK keeps a FIFO
+        // from blocking the open.
+        int fd = ::openat(dfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            if (errno == ENOENT) {
+                return std::nullopt;
+            }
+            throw runtime_error(full(path) + ": cannot open: " + std::strerror(errno));
+        }
+        return read_fd(fd, full(path));
     }
 
     std::string description() const override { return "the working tree"; }
 
+    std::optional<FileStamp> stamp(const std::string& path) const override {
+        std::size_t slash = path.rfind('/');
+        std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
+        std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+        int dfd = dir_fd(dir);
+        struct stat st {};
+        if (dfd < 0 || ::fstatat(dfd, name.c_str(), &st, 0) != 0 || !S_ISREG(st.st_mode)) {
+            return std::nullopt;
+        }
+        auto ns = [](const timespec& t) {
+            return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+        };
+        return FileStamp{static_cast<std::uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim),
+                         static_cast<std::uint64_t>(st.st_ino),
+                         static_cast<std::uint64_t>(st.st_dev)};
+    }
+
   private:
+    // A descriptor for a folder, opened once; -1 when it does not exist.
+    int dir_fd(const std::string& dir) const {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        auto it = m_dirs.find(dir);
+        if (it != m_dirs.end()) {
+            return it->second;
+        }
+        int fd = ::open(full(dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 && errno != ENOENT && errno != ENOTDIR) {
+            int e = errno;
+            throw runtime_error(full(dir) + ": cannot open directory: " + std::strerror(e));
+        }
+        m_dirs.emplace(dir, fd);
+        return fd;
+    }
+
     std::string m_root;
+    mutable std::mutex m_mutex;
+    mutable std::map<std::string, int> m_dirs;
 };
 
 }  // namespace

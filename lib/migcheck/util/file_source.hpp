@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,18 @@ struct DirEntry {
 // Read access to a project's files, by path relative to the project root with
 // '/' separators. The working tree and a git commit's tree both implement it,
 // so every reader works on either.
+// What identifies a file's content on disk without reading it, as git's index
+// keeps it: equal stamps mean unchanged content (for files not modified in
+// the last moments; see revision/cache.hpp).
+struct FileStamp {
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
+    std::uint64_t inode = 0;
+    std::uint64_t device = 0;
+    bool operator==(const FileStamp&) const = default;
+};
+
 class FileSource {
   public:
     virtual ~FileSource() = default;
@@ -29,6 +42,11 @@ class FileSource {
     virtual std::optional<std::string> read(const std::string& path) const = 0;
     // Where the files come from, for messages: "the working tree" or "commit abc1234".
     virtual std::string description() const = 0;
+    // The file's stamp where the source has one (the working tree), else
+    // nullopt; also nullopt when the file cannot be stat'ed.
+    virtual std::optional<FileStamp> stamp(const std::string& /*path*/) const {
+        return std::nullopt;
+    }
 };
 
 // The working tree under `root` (an absolute directory).
