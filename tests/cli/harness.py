@@ -52,6 +52,10 @@ class Project:
             cmd = ["setpriv", f"--reuid={as_user}", f"--regid={as_user}", "--clear-groups", *cmd]
         full_env = dict(os.environ)
         full_env.pop("NO_COLOR", None)
+        full_env.pop("MIGCHECK_NO_CACHE", None)
+        # Each project gets its own header cache, inside its directory, so
+        # that runs never share one and nothing is left in $HOME.
+        full_env["MIGCHECK_CACHE_DIR"] = os.path.join(self.root, ".test-cache")
         full_env.update(env or {})
         p = subprocess.run(cmd, cwd=cwd or self.root, env=full_env, capture_output=True,
                            text=True, timeout=60)

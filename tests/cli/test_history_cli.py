@@ -275,6 +275,32 @@ def graph_problems_fail_history(p):
            "the missing revision file [missing-parent]\n")
 
 
+def header_cache_sees_every_change(p):
+    linear(p, 2)
+    old = 1_600_000_000
+    for name in os.listdir(p.path("alembic/versions")):
+        os.utime(p.path(f"alembic/versions/{name}"), (old, old))
+    expect(p.run(MM, "heads"), 0, "0002aaaa (head)\n", "")
+    caches = os.listdir(p.path(".test-cache"))
+    assert len(caches) == 1 and caches[0].endswith(".headers"), caches
+    expect(p.run(MM, "heads"), 0, "0002aaaa (head)\n", "")
+    # Same size, same mtime, new content: only the ctime tells, and it must.
+    path = p.path("alembic/versions/0002aaaa_rev.py")
+    text = open(path).read().replace("revision = '0002aaaa'", "revision = '0002bbbb'")
+    with open(path, "w") as f:
+        f.write(text)
+    os.utime(path, (old, old))
+    expect(p.run(MM, "heads"), 0, "0002bbbb (head)\n", "")
+    os.remove(path)
+    expect(p.run(MM, "heads"), 0, "0001aaaa (head)\n", "")
+    # A damaged cache file is ignored, never trusted.
+    cache = p.path(".test-cache/" + caches[0])
+    with open(cache, "wb") as f:
+        f.write(b"migcheck-headers 3\n\xff\xff")
+    expect(p.run(MM, "heads"), 0, "0001aaaa (head)\n", "")
+    expect(p.run(MM, "heads", env={"MIGCHECK_NO_CACHE": "1"}), 0, "0001aaaa (head)\n", "")
+
+
 if __name__ == "__main__":
     sys.exit(main([
         history_in_alembic_format, history_verbose, history_json, bad_range,
@@ -284,5 +310,5 @@ if __name__ == "__main__":
         revision_id_not_a_string, ten_megabyte_file, missing_versions_directory,
         symlink_loop_in_recursive_location, unreadable_file, fifo_is_not_read,
         malformed_alembic_ini, no_alembic_ini, bad_flag_is_a_usage_error,
-        graph_problems_fail_history,
+        graph_problems_fail_history, header_cache_sees_every_change,
     ]))

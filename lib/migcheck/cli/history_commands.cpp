@@ -14,7 +14,8 @@ struct Built {
 };
 
 Built build(const Context& ctx) {
-    revision::LoadedHistory loaded = revision::load_history(*ctx.files, ctx.project.alembic);
+    revision::LoadedHistory loaded =
+        revision::load_history(*ctx.files, ctx.project.alembic, ctx.root);
     revision::Graph graph(std::move(loaded.revisions));
     std::vector<Finding> findings = std::move(loaded.findings);
     findings.insert(findings.end(), graph.findings().begin(), graph.findings().end());

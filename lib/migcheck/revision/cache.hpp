@@ -3,7 +3,8 @@
 #include "migcheck/revision/revision.hpp"
 #include "migcheck/util/file_source.hpp"
 
-#include <map>
+#include <unordered_map>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -24,27 +25,27 @@ class HeaderCache {
 
     bool enabled() const { return !m_file.empty(); }
 
-    // The result cached for `path` when its stamp is unchanged.
-    const ReadResult* find(const std::string& path, const FileStamp& stamp) const;
+    // Moves out the result cached for `path` when its stamp is unchanged.
+    // Safe to call from several threads for different paths.
+    std::optional<ReadResult> take(const std::string& path, const FileStamp& stamp);
 
-    // Remembers a result. Files changed in the last two seconds are not
-    // remembered: a later change within the file system's timestamp
-    // granularity would leave the stamp equal (git's "racy" files).
-    void put(const std::string& path, const FileStamp& stamp, const ReadResult& result);
-
-    // Writes the cache when anything changed, atomically (write, rename);
-    // entries for files no longer seen are dropped.
-    void save();
+    // Writes the cache for exactly these files, atomically (write, rename),
+    // when it differs from what was read: a file new or changed since, or one
+    // gone. Files changed in the last two seconds are left out: a later change
+    // within the file system's timestamp granularity would leave the stamp
+    // equal (git's "racy" files).
+    void save(const std::vector<std::string>& paths,
+              const std::vector<std::optional<FileStamp>>& stamps,
+              const std::vector<ReadResult>& results, std::size_t hits);
 
   private:
     struct Entry {
         FileStamp stamp;
         ReadResult result;
-        bool seen = false;
     };
     std::string m_file;
-    std::map<std::string, Entry> m_entries;
-    mutable bool m_dirty = false;
+    std::string m_root;
+    std::unordered_map<std::string, Entry> m_entries;
     std::int64_t m_now_ns = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "migcheck/revision/loader.hpp"
 
+#include "migcheck/revision/cache.hpp"
+
 #include "migcheck/util/error.hpp"
 #include "migcheck/util/text.hpp"
 
@@ -88,8 +90,12 @@ ReadResult read_one(const FileSource& files, const std::string& path) {
 
 // Files are independent, so they are read and parsed on every core; results
 // land in slots by position, which keeps load order whatever the timing.
-std::vector<ReadResult> read_all(const FileSource& files, const std::vector<std::string>& paths) {
+std::vector<ReadResult> read_all(const FileSource& files, const std::vector<std::string>& paths,
+                                 HeaderCache& cache) {
     std::vector<ReadResult> results(paths.size());
+    std::vector<std::optional<FileStamp>> stamps(paths.size());
+    std::atomic<std::size_t> hits{0};
+    const bool cached = cache.enabled();
     unsigned cores = std::max(1U, std::thread::hardware_concurrency());
     std::size_t workers = std::min<std::size_t>(std::min(cores, 8U), paths.size() / 64 + 1);
     std::atomic<std::size_t> next{0};
@@ -102,6 +108,15 @@ std::vector<ReadResult> read_all(const FileSource& files, const std::vector<std:
                 return;
             }
             try {
+                // Stat calls dominate once the cache is warm, so they are
+                // spread over the threads too, as git preloads its index.
+                if (cached && (stamps[i] = files.stamp(paths[i]))) {
+                    if (auto hit = cache.take(paths[i], *stamps[i])) {
+                        results[i] = std::move(*hit);
+                        ++hits;
+                        continue;
+                    }
+                }
                 results[i] = read_one(files, paths[i]);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(failure_mutex);
@@ -124,12 +139,14 @@ std::vector<ReadResult> read_all(const FileSource& files, const std::vector<std:
     if (failure) {
         std::rethrow_exception(failure);
     }
+    cache.save(paths, stamps, results, hits);
     return results;
 }
 
 }  // namespace
 
-LoadedHistory load_history(const FileSource& files, const config::AlembicSettings& alembic) {
+LoadedHistory load_history(const FileSource& files, const config::AlembicSettings& alembic,
+                           const std::string& cache_root) {
     if (!alembic.present) {
         throw usage_error(alembic.ini_path + ": not found in " + files.description() +
                           "; run in the project's root, pass -C DIR, or set alembic_ini in "
@@ -149,7 +166,8 @@ LoadedHistory load_history(const FileSource& files, const config::AlembicSetting
         }
         walk_dir(files, location, alembic.recursive, seen, out);
     }
-    for (auto& r : read_all(files, out.files)) {
+    HeaderCache cache = cache_root.empty() ? HeaderCache() : HeaderCache::open(cache_root);
+    for (auto& r : read_all(files, out.files, cache)) {
         for (auto& f : r.findings) {
             out.findings.push_back(std::move(f));
         }

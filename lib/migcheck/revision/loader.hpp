@@ -18,6 +18,9 @@ struct LoadedHistory {
 // location (files sorted by name, then subfolders when recursive), skipping
 // __init__*, editor lock files and __pycache__. Throws usage_error when
 // alembic.ini is missing or a version location does not exist.
-LoadedHistory load_history(const FileSource& files, const config::AlembicSettings& alembic);
+// `cache_root` names the project whose header cache (revision/cache.hpp) to
+// use for files that have stamps; "" reads every file afresh.
+LoadedHistory load_history(const FileSource& files, const config::AlembicSettings& alembic,
+                           const std::string& cache_root = "");
 
 }  // namespace migcheck::revision
