@@ -185,9 +185,11 @@ def ten_megabyte_file(p):
     body = ['"""big data migration"""', "revision = 'bbbb2222'", "down_revision = '0001aaaa'",
             "ROWS = ["]
     row = "    ('%08d', 'a fairly long value for row padding', 12345, None, True),"
+    size = sum(len(x) + 1 for x in body)
     i = 0
-    while sum(len(x) + 1 for x in body) < 10 * 1024 * 1024:
+    while size < 10 * 1024 * 1024:
         body.append(row % i)
+        size += len(body[-1]) + 1
         i += 1
     body.append("]")
     p.write("alembic/versions/bbbb2222_big.py", "\n".join(body) + "\n")
