@@ -65,6 +65,7 @@ class Case:
     command: str
     project: str
     migcheck_times: list[float] = field(default_factory=list)
+    uncached_times: list[float] = field(default_factory=list)
     alembic_times: list[float] = field(default_factory=list)
     rss_kb: int | None = None
     error: str | None = None
@@ -72,6 +73,10 @@ class Case:
     @property
     def migcheck_median(self) -> float | None:
         return statistics.median(self.migcheck_times) if self.migcheck_times else None
+
+    @property
+    def uncached_median(self) -> float | None:
+        return statistics.median(self.uncached_times) if self.uncached_times else None
 
     @property
     def alembic_median(self) -> float | None:
@@ -95,7 +100,16 @@ def child_env() -> dict[str, str]:
     # machine; with this set, every timed run would recompile every revision
     # file and the comparison would flatter migcheck.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # migcheck's header cache plays the bytecode cache's part; it is kept in
+    # bench/out so that a run leaves nothing in $HOME.
+    env.pop("MIGCHECK_NO_CACHE", None)
+    env["MIGCHECK_CACHE_DIR"] = os.path.join(BENCH_DIR, "out", "cache")
+    env.update(EXTRA_ENV)
     return env
+
+
+# Set around a run to time migcheck with its header cache turned off.
+EXTRA_ENV: dict[str, str] = {}
 
 
 @contextlib.contextmanager
@@ -254,6 +268,15 @@ def measure(case: Case, tools: dict, reps: tuple[int, int], out_dir: str, scratc
                 raise BenchError(f"{' '.join(mig_argv)}: output changed between runs")
             case.migcheck_times.append(r.wall)
             wait4_rss = max(wait4_rss, r.maxrss_kb)
+            EXTRA_ENV["MIGCHECK_NO_CACHE"] = "1"
+            try:
+                r = run_checked(mig_argv, cwd, scratch)
+            finally:
+                EXTRA_ENV.clear()
+            if r.stdout != actual:
+                raise BenchError(f"{' '.join(mig_argv)} without cache: output differs")
+            case.uncached_times.append(r.wall)
+            wait4_rss = max(wait4_rss, r.maxrss_kb)
         if i < alembic_reps:
             r = run_checked(alembic_argv, cwd, scratch)
             # File order and label order vary in plain Alembic; the line
@@ -352,16 +375,21 @@ def render_report(cases: list[Case], info: dict) -> str:
         f"{info['python_version']} ({info['python']})",
         f"- migcheck {info['git']}, build {info['build_dir']} ({info['build_type']})",
         f"- Method: median wall time (spawn to exit) of interleaved runs after one warm-up "
-        f"run each; runs per case migcheck/Alembic: {info['reps']}; "
+        f"run each (Alembic with its bytecode cache warm, migcheck with its header cache warm, "
+        f"and again with MIGCHECK_NO_CACHE=1); runs per case migcheck/Alembic: {info['reps']}; "
         f"peak RSS via {info['rss_method']}.",
         "",
-        "| N | shape | command | migcheck median | alembic median | ratio | migcheck peak RSS |",
-        "|---:|---|---|---:|---:|---:|---:|",
+        "| N | shape | command | migcheck median | alembic median | ratio | "
+        "migcheck without cache | ratio without cache | migcheck peak RSS |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for c in cases:
         command = c.command + (" **(failed, see below)**" if c.error else "")
+        cold = c.uncached_median
+        cold_ratio = c.alembic_median / cold if cold and c.alembic_median else None
         lines.append(f"| {c.n} | {c.shape} | {command} | {fmt_time(c.migcheck_median)} | "
-                     f"{fmt_time(c.alembic_median)} | {fmt_ratio(c.ratio)} | {fmt_rss(c.rss_kb)} |")
+                     f"{fmt_time(c.alembic_median)} | {fmt_ratio(c.ratio)} | {fmt_time(cold)} | "
+                     f"{fmt_ratio(cold_ratio)} | {fmt_rss(c.rss_kb)} |")
     lines += ["", "## Targets (informational)", ""]
     rows = target_rows(cases)
     measured = {c.n for c in cases}
