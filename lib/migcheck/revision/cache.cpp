@@ -52,16 +52,17 @@ class Reader {
     }
     std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
     int i32() { return static_cast<int>(i64()); }
-    std::string str() {
+    std::string_view view() {
         std::uint64_t n = u64();
         if (!m_ok || n > m_in.size() - m_pos) {
             m_ok = false;
             return {};
         }
-        std::string s(m_in.substr(m_pos, n));
+        std::string_view s = m_in.substr(m_pos, n);
         m_pos += n;
         return s;
     }
+    std::string str() { return std::string(view()); }
     std::vector<std::string> strs() {
         std::uint64_t n = u64();
         std::vector<std::string> v;
@@ -201,10 +202,11 @@ HeaderCache HeaderCache::open(const std::string& root_abs) {
     if (f == nullptr) {
         return cache;
     }
-    std::string data;
-    char buf[1 << 16];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, f)) {
-        data.append(buf, n);
+    std::string& data = cache.m_data;
+    struct stat st {};
+    if (::fstat(::fileno(f), &st) == 0 && st.st_size > 0) {
+        data.resize(static_cast<std::size_t>(st.st_size));
+        data.resize(std::fread(data.data(), 1, data.size(), f));
     }
     std::fclose(f);
     std::string_view view(data);
@@ -217,13 +219,13 @@ HeaderCache HeaderCache::open(const std::string& root_abs) {
     if (r.str() != root_abs) {
         return cache;
     }
-    std::unordered_map<std::string, Entry> entries;
+    std::unordered_map<std::string_view, Entry> entries;
     while (r.ok() && !r.done()) {
-        std::string path = r.str();
+        std::string_view path = r.view();
         FileStamp stamp = read_stamp(r);
         ReadResult result = read_result(r);
         if (r.ok()) {
-            entries.emplace(std::move(path), Entry{stamp, std::move(result)});
+            entries.emplace(path, Entry{stamp, std::move(result)});
         }
     }
     if (r.ok()) {

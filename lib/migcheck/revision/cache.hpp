@@ -7,6 +7,7 @@
 #include <vector>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace migcheck::revision {
 
@@ -22,6 +23,14 @@ class HeaderCache {
     // The cache of the project at `root_abs`; disabled when no cache
     // directory can be named.
     static HeaderCache open(const std::string& root_abs);
+
+    HeaderCache() = default;
+    // Keys are views into the loaded file, which a move keeps in place and a
+    // copy would not.
+    HeaderCache(const HeaderCache&) = delete;
+    HeaderCache& operator=(const HeaderCache&) = delete;
+    HeaderCache(HeaderCache&&) = default;
+    HeaderCache& operator=(HeaderCache&&) = default;
 
     bool enabled() const { return !m_file.empty(); }
 
@@ -45,7 +54,8 @@ class HeaderCache {
     };
     std::string m_file;
     std::string m_root;
-    std::unordered_map<std::string, Entry> m_entries;
+    std::string m_data;  // the cache file; m_entries' keys point into it
+    std::unordered_map<std::string_view, Entry> m_entries;
     std::int64_t m_now_ns = 0;
 };
 
