@@ -1,4 +1,5 @@
-"""Benchmark migcheck's `manage_migrations heads|history` against Alembic.
+"""Benchmark migcheck's `manage_migrations heads|history` against Alembic, and
+`manage_migrations validate` against the closest Python equivalent.
 
 Start it through bench/run, which picks a Python that can import Alembic.
 See bench/README.md for what is measured and how.
@@ -24,7 +25,8 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_DIR = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
 
-import gen_project  # noqa: E402  (needs BENCH_DIR on sys.path)
+import gen_models  # noqa: E402  (needs BENCH_DIR on sys.path)
+import gen_project  # noqa: E402
 
 DEFAULT_SIZES = [100, 1000, 5000, 10000]
 QUICK_SIZES = [100, 1000]
@@ -39,6 +41,13 @@ SPEEDUP_SIZES = (1000, 5000)
 LATENCY_TARGET_S = 0.100
 RSS_TARGET_KB = 64 * 1024
 TARGET_SIZE = 10000
+# validate: a models project of this many tables and columns over this many
+# model files, timed against bench/validate_python.py (no Alembic command
+# compares models with schema.yaml).
+VALIDATE_TABLES = 500
+VALIDATE_COLUMNS_PER_TABLE = 10
+VALIDATE_FILES = 50
+VALIDATE_TARGET_S = 0.100
 
 
 def log(message: str) -> None:
@@ -217,6 +226,26 @@ def ensure_project(projects_dir: str, n: int, shape: str) -> str:
     return path
 
 
+def ensure_models_project(projects_dir: str) -> str:
+    """The validate project, regenerated only when gen_models.py changes."""
+    path = os.path.join(projects_dir, f"models-{VALIDATE_TABLES}")
+    stamp_path = os.path.join(path, ".bench-stamp")
+    with open(gen_models.__file__, "rb") as f:
+        stamp = (f"{hashlib.sha256(f.read()).hexdigest()} tables={VALIDATE_TABLES} "
+                 f"columns={VALIDATE_COLUMNS_PER_TABLE} files={VALIDATE_FILES} seed={SEED}\n")
+    try:
+        with open(stamp_path) as f:
+            if f.read() == stamp:
+                return path
+    except OSError:
+        pass
+    log(f"generating {path}")
+    gen_models.generate(path, VALIDATE_TABLES, VALIDATE_COLUMNS_PER_TABLE, VALIDATE_FILES, SEED)
+    with open(stamp_path, "w") as f:
+        f.write(stamp)
+    return path
+
+
 # --- measurement -----------------------------------------------------------
 
 def mismatch_report(case: Case, expected: str, actual: str, out_dir: str) -> str:
@@ -289,6 +318,42 @@ def measure(case: Case, tools: dict, reps: tuple[int, int], out_dir: str, scratc
     case.rss_kb = rss if rss is not None else wait4_rss
 
 
+def measure_validate(case: Case, tools: dict, reps: tuple[int, int], scratch: str) -> None:
+    """validate against validate_python.py, with the same warm-up, checks and
+    interleaving as measure(); the Python side's times go in alembic_times."""
+    mig_argv = [tools["migcheck"], "-C", case.project, "validate"]
+    py_argv = [tools["python"], os.path.join(BENCH_DIR, "validate_python.py"), case.project]
+    cwd = case.project
+    run_checked(py_argv, cwd, scratch)  # also writes the models' bytecode cache
+    run_checked(mig_argv, cwd, scratch)
+    columns = VALIDATE_TABLES * VALIDATE_COLUMNS_PER_TABLE
+    expected_py = f"{VALIDATE_TABLES} tables, {columns} columns: agree\n"
+    mig_out = run_checked(mig_argv, cwd, scratch).stdout
+    py_out = run_checked(py_argv, cwd, scratch).stdout
+    if (py_out != expected_py or not mig_out.startswith(f"validate: {VALIDATE_TABLES} tables, "
+                                                        f"{columns} columns: ")
+            or not mig_out.rstrip().endswith(" agree")):
+        case.error = (f"OUTPUT MISMATCH: validate on {case.project}: both must find the models "
+                      f"and schema.yaml in agreement\nmigcheck: {mig_out}python: {py_out}")
+        log(case.error)
+    mig_reps, py_reps = reps
+    wait4_rss = 0
+    for i in range(max(mig_reps, py_reps)):
+        if i < mig_reps:
+            r = run_checked(mig_argv, cwd, scratch)
+            if r.stdout != mig_out:
+                raise BenchError(f"{' '.join(mig_argv)}: output changed between runs")
+            case.migcheck_times.append(r.wall)
+            wait4_rss = max(wait4_rss, r.maxrss_kb)
+        if i < py_reps:
+            r = run_checked(py_argv, cwd, scratch)
+            if r.stdout != py_out:
+                raise BenchError(f"{' '.join(py_argv)}: output changed between runs")
+            case.alembic_times.append(r.wall)
+    rss = gnu_time_rss(mig_argv, cwd, scratch)
+    case.rss_kb = rss if rss is not None else wait4_rss
+
+
 # --- report ----------------------------------------------------------------
 
 def fmt_time(seconds: float | None) -> str:
@@ -351,6 +416,11 @@ def target_rows(cases: list[Case]) -> list[str]:
         if case.error and not case.migcheck_times:
             continue
         label = f"{case.n} | {case.shape} | {case.command}"
+        if case.command == "validate":
+            m = case.migcheck_median
+            rows.append(f"| migcheck < {VALIDATE_TARGET_S * 1000:.0f} ms | {label} | "
+                        f"{fmt_time(m)} | {verdict(m is not None and m < VALIDATE_TARGET_S)} |")
+            continue
         if case.n in SPEEDUP_SIZES and case.ratio is not None:
             rows.append(f"| ≥ {SPEEDUP_TARGET:.0f}× faster than Alembic | {label} | "
                         f"{fmt_ratio(case.ratio)} | {verdict(case.ratio >= SPEEDUP_TARGET)} |")
@@ -390,10 +460,19 @@ def render_report(cases: list[Case], info: dict) -> str:
         lines.append(f"| {c.n} | {c.shape} | {command} | {fmt_time(c.migcheck_median)} | "
                      f"{fmt_time(c.alembic_median)} | {fmt_ratio(c.ratio)} | {fmt_time(cold)} | "
                      f"{fmt_ratio(cold_ratio)} | {fmt_rss(c.rss_kb)} |")
+    if any(c.command == "validate" for c in cases):
+        lines += ["", f"validate: N is the number of tables ({VALIDATE_TABLES} tables, "
+                  f"{VALIDATE_TABLES * VALIDATE_COLUMNS_PER_TABLE} columns over {VALIDATE_FILES}"
+                  " model files, `bench/gen_models.py`); no Alembic command compares models "
+                  "with schema.yaml, so its \"alembic\" column is `bench/validate_python.py`: "
+                  "SQLAlchemy imports the models (bytecode cache warm) and PyYAML loads "
+                  "schema.yaml, comparing only names, nullability and primary keys."]
     lines += ["", "## Targets (informational)", ""]
     rows = target_rows(cases)
     measured = {c.n for c in cases}
     missing = [n for n in (*SPEEDUP_SIZES, TARGET_SIZE) if n not in measured]
+    if not any(c.command != "validate" for c in cases):
+        missing = []
     if rows:
         lines += ["| target | N | shape | command | measured | result |",
                   "|---|---:|---|---|---:|---|", *rows]
@@ -408,7 +487,8 @@ def render_report(cases: list[Case], info: dict) -> str:
             lines += ["", "```", c.error, "```"]
     else:
         lines.append("migcheck's output equals Alembic's for every case "
-                     "(heads: same lines; history: identical, Alembic reading files in name order).")
+                     "(heads: same lines; history: identical, Alembic reading files in name order;"
+                     " validate: both find the models and schema.yaml in agreement).")
     return "\n".join(lines) + "\n"
 
 
@@ -431,6 +511,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="timed Alembic runs per case (default 7 for N ≤ 1000, else 5)")
     p.add_argument("--out", metavar="DIR", default=os.path.join(BENCH_DIR, "out"),
                    help="where projects, the build and results.md go (default bench/out)")
+    p.add_argument("--validate", choices=["yes", "no", "only"], default="yes",
+                   help="time `validate` on a 500-table models project too (default yes)")
     args = p.parse_args(argv)
     if args.sizes:
         try:
@@ -500,7 +582,7 @@ def main(argv: list[str]) -> int:
     projects_dir = os.path.join(out_dir, "projects")
     cases: list[Case] = []
     failed = False
-    for n in args.sizes:
+    for n in (args.sizes if args.validate != "only" else []):
         for shape in args.shapes:
             project = ensure_project(projects_dir, n, shape)
             for command in COMMANDS:
@@ -515,11 +597,25 @@ def main(argv: list[str]) -> int:
                     # Keep an earlier output mismatch of the same case visible.
                     case.error = f"{case.error}\n\n{failure}" if case.error else failure
                 failed |= case.error is not None
+    if args.validate != "no":
+        case = Case(VALIDATE_TABLES, "models", "validate", ensure_models_project(projects_dir))
+        cases.append(case)
+        log(f"bench: {VALIDATE_TABLES} tables validate")
+        try:
+            measure_validate(case, tools, (15, 7), scratch)
+        except BenchError as e:
+            case.error = f"{case.error}\n\nCOMMAND FAILED: {e}" if case.error else \
+                f"COMMAND FAILED: {e}"
+            log(case.error)
+        failed |= case.error is not None
 
     rss_method = (f"`{GNU_TIME} -f %M` (one extra run)" if os.access(GNU_TIME, os.X_OK)
                   else "wait4() ru_maxrss, max over the timed runs")
     reps = ", ".join(f"N={n}: {m}/{a}" for n, (m, a) in
-                     ((n, reps_for(n, args)) for n in args.sizes))
+                     ((n, reps_for(n, args)) for n in args.sizes if args.validate != "only"))
+    if args.validate != "no":
+        reps += (", " if reps else "") + "validate: 15/7"
+
     info = {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "nproc": len(os.sched_getaffinity(0)),

@@ -1,13 +1,15 @@
 // manage_migrations: the developers' commands over an Alembic project.
 #include "migcheck/cli/history_commands.hpp"
 #include "migcheck/cli/tool.hpp"
+#include "migcheck/cli/validate_command.hpp"
+#include "migcheck/git/ignore.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 int main(int argc, char** argv) {
     using namespace migcheck;
-    CLI::App app{"Alembic migrations without Python: history, heads."};
+    CLI::App app{"Alembic migrations without Python: history, heads, validate."};
     app.require_subcommand(1);
     app.fallthrough();
     std::string dir;
@@ -25,7 +27,17 @@ int main(int argc, char** argv) {
     heads_cmd->add_flag("-v,--verbose", heads_verbose, "Show each head in full");
     heads_cmd->add_option("--format", format, "text or json")->default_str("text");
 
+    auto* validate_cmd = app.add_subcommand(
+        "validate", "Check that the models and config/schema.yaml declare the same schema");
+    validate_cmd->add_option("--format", format, "text, json or github")->default_str("text");
+
     return cli::run("manage_migrations", app, argc, argv, [&] {
+        if (validate_cmd->parsed()) {
+            cli::ValidateOptions validate{parse_format(format, true), {}};
+            cli::Context ctx = cli::open_project(dir);
+            validate.ignored = git::ignored_paths(ctx.root);
+            return cli::validate_command(ctx, validate, std::cout);
+        }
         cli::Context ctx = cli::open_project(dir);
         if (history_cmd->parsed()) {
             history.format = parse_format(format, false);

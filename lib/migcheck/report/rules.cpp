@@ -24,6 +24,26 @@ const std::vector<RuleInfo>& all_rules() {
         {"missing-dependency", Severity::error, "a depends_on names an unknown revision"},
         {"cycle", Severity::error, "revisions form a cycle"},
         {"duplicate-branch-label", Severity::error, "two revisions use the same branch label"},
+        // The models against config/schema.yaml (validate).
+        {"no-models", Severity::error, "no file matches the models globs"},
+        {"models-not-understood", Severity::warning,
+         "the models reader cannot read part of a model without running Python"},
+        {"model-table-missing", Severity::error,
+         "a table in config/schema.yaml has no model"},
+        {"model-table-extra", Severity::error, "a model's table is not in config/schema.yaml"},
+        {"model-column-missing", Severity::error,
+         "a column in config/schema.yaml is not in the model"},
+        {"model-column-extra", Severity::error,
+         "a model's column is not in config/schema.yaml"},
+        {"model-type", Severity::error, "a column's type differs"},
+        {"model-nullable", Severity::error, "a column's nullability differs"},
+        {"model-primary-key", Severity::error, "the primary key differs"},
+        {"model-autoincrement", Severity::error, "a key column's autoincrement differs"},
+        {"model-server-default", Severity::error, "a column's server default differs"},
+        {"model-foreign-key", Severity::error, "a foreign key differs or is on one side only"},
+        {"model-unique", Severity::error, "a unique constraint differs or is on one side only"},
+        {"model-index", Severity::error, "an index differs or is on one side only"},
+        {"model-comment", Severity::error, "a table's or column's comment differs"},
     };
     return rules;
 }
