@@ -11,6 +11,22 @@ if(NOT LIBGIT2_FOUND)
   message(FATAL_ERROR "libgit2 not found: apt-get install libgit2-dev")
 endif()
 
+# The soname of libgit2, for the one place that loads it on first use
+# (git/ignore.cpp) instead of at start-up.
+find_library(MIGCHECK_LIBGIT2_FILE NAMES git2 HINTS ${LIBGIT2_LIBRARY_DIRS})
+find_program(MIGCHECK_READELF NAMES readelf)
+set(MIGCHECK_LIBGIT2_SONAME "")
+if(MIGCHECK_LIBGIT2_FILE AND MIGCHECK_READELF)
+  execute_process(COMMAND ${MIGCHECK_READELF} -d ${MIGCHECK_LIBGIT2_FILE}
+                  OUTPUT_VARIABLE readelf_out ERROR_QUIET)
+  string(REGEX MATCH "Library soname: \\[([^]]+)\\]" _ "${readelf_out}")
+  set(MIGCHECK_LIBGIT2_SONAME "${CMAKE_MATCH_1}")
+endif()
+if(NOT MIGCHECK_LIBGIT2_SONAME)
+  message(FATAL_ERROR "cannot read libgit2's soname from '${MIGCHECK_LIBGIT2_FILE}' with readelf: "
+                      "apt-get install libgit2-dev binutils")
+endif()
+
 macro(migcheck_require package debian)
   find_package(${package} QUIET ${ARGN})
   if(NOT ${package}_FOUND)

@@ -5,6 +5,7 @@
 #include "migcheck/schema/yaml_loader.hpp"
 #include "migcheck/util/error.hpp"
 
+#include <future>
 #include <set>
 #include <utility>
 
@@ -152,27 +153,41 @@ int validate_command(const Context& ctx, const ValidateOptions& opts, std::ostre
                           "; declare the schema there (see docs/schema-yaml.md), or point "
                           "`schema:` in config/migcheck.yaml at it");
     }
+    // The models are found and read on a second thread while schema.yaml is
+    // parsed: the two are independent and take comparable time.
+    struct ModelsSide {
+        std::vector<std::string> paths;
+        models::ModelsResult read;
+    };
+    std::future<ModelsSide> models_side = std::async(std::launch::async, [&] {
+        ModelsSide side;
+        side.paths = models::find_model_files(*ctx.files, settings.models, opts.ignored);
+        std::vector<models::SourceFile> sources;
+        for (const auto& path : side.paths) {
+            if (std::optional<std::string> bytes = ctx.files->read(path)) {
+                sources.push_back(models::SourceFile{path, std::move(*bytes)});
+            }
+        }
+        if (!sources.empty()) {
+            side.read = models::read_models(sources);
+        }
+        return side;
+    });
     schema::Schema declared = schema::load_schema_yaml(*schema_text, schema_path);
     std::size_t columns = 0;
     for (const auto& t : declared.tables) {
         columns += t.columns.size();
     }
 
-    std::vector<std::string> paths = models::find_model_files(*ctx.files, settings.models,
-                                                              opts.ignored);
+    ModelsSide side = models_side.get();
+    const std::vector<std::string>& paths = side.paths;
     std::vector<Finding> findings;
     std::vector<schema::Difference> differences;
     Unchecked unchecked;
     if (paths.empty()) {
         findings.push_back(no_models_finding(ctx));
     } else {
-        std::vector<models::SourceFile> sources;
-        for (const auto& path : paths) {
-            if (std::optional<std::string> bytes = ctx.files->read(path)) {
-                sources.push_back(models::SourceFile{path, std::move(*bytes)});
-            }
-        }
-        models::ModelsResult read = models::read_models(sources);
+        models::ModelsResult& read = side.read;
         findings = std::move(read.findings);
         unchecked = std::move(read.unchecked);
         for (auto& d : schema::compare(declared, read.schema)) {
