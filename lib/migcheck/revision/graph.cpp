@@ -462,22 +462,68 @@ std::vector<int> Graph::topological(const std::vector<char>& todo_in,
         }
     }
     std::sort(current.begin(), current.end());
-    auto ancestor_bits = [&](int head) {
-        Bits b(m_revs.size());
-        std::vector<int> stack{head};
-        while (!stack.empty()) {
-            int v = stack.back();
-            stack.pop_back();
+    // Ancestor sets are asked for at every merge the walk passes, and a DFS
+    // each time costs the whole history. So the sets of merge points (nodes
+    // with several parents) are built once, parents first; any other set is
+    // then a walk down a single-parent chain to the nearest merge point.
+    std::vector<int> merge_slot(m_revs.size(), -1);
+    std::vector<Bits> merge_sets;
+    auto chain_into = [&](int v, Bits& b) {
+        for (;;) {
             if (b.has(v)) {
-                continue;
+                return;
+            }
+            if (merge_slot[static_cast<std::size_t>(v)] >= 0) {
+                const Bits& m = merge_sets[static_cast<std::size_t>(merge_slot[static_cast<std::size_t>(v)])];
+                for (std::size_t w = 0; w < b.w.size(); ++w) {
+                    b.w[w] |= m.w[w];
+                }
+                return;
             }
             b.set(v);
-            for (int p : normalized_down(v)) {
-                if (!b.has(p)) {
-                    stack.push_back(p);
+            const auto& parents = normalized_down(v);
+            if (parents.empty()) {
+                return;
+            }
+            v = parents[0];
+        }
+    };
+    {
+        // Parents before children: a post-order of a DFS down the parents.
+        std::vector<char> state(m_revs.size(), 0);
+        for (std::size_t root = 0; root < m_revs.size(); ++root) {
+            if (state[root] != 0) {
+                continue;
+            }
+            std::vector<std::pair<int, std::size_t>> stack{{static_cast<int>(root), 0}};
+            state[root] = 1;
+            while (!stack.empty()) {
+                auto& [v, k] = stack.back();
+                const auto& parents = normalized_down(v);
+                if (k < parents.size()) {
+                    int p = parents[k++];
+                    if (state[static_cast<std::size_t>(p)] == 0) {
+                        state[static_cast<std::size_t>(p)] = 1;
+                        stack.emplace_back(p, 0);
+                    }
+                    continue;
                 }
+                if (parents.size() > 1) {
+                    Bits b(m_revs.size());
+                    b.set(v);
+                    for (int p : parents) {
+                        chain_into(p, b);
+                    }
+                    merge_slot[static_cast<std::size_t>(v)] = static_cast<int>(merge_sets.size());
+                    merge_sets.push_back(std::move(b));
+                }
+                stack.pop_back();
             }
         }
+    }
+    auto ancestor_bits = [&](int head) {
+        Bits b(m_revs.size());
+        chain_into(head, b);
         return b;
     };
     std::vector<Bits> anc;
