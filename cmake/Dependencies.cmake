@@ -35,6 +35,23 @@ macro(migcheck_require package debian)
 endmacro()
 
 migcheck_require(yaml-cpp libyaml-cpp-dev)
+
+# The tools start in a millisecond or two, and loading shared libraries is a
+# good part of that: where Debian ships the static archive, yaml-cpp is linked
+# into the tools (libstdc++ too, see Tools.cmake). Sanitizer builds keep the
+# shared libraries the sanitizers expect.
+option(MIGCHECK_STATIC_RUNTIME "Link libstdc++ and yaml-cpp statically into the tools" ON)
+set(MIGCHECK_YAML_TARGET yaml-cpp)
+if(MIGCHECK_STATIC_RUNTIME AND NOT MIGCHECK_SANITIZE)
+  find_library(MIGCHECK_YAML_STATIC NAMES libyaml-cpp.a)
+  if(MIGCHECK_YAML_STATIC)
+    add_library(migcheck_yaml_static STATIC IMPORTED)
+    set_target_properties(migcheck_yaml_static PROPERTIES
+      IMPORTED_LOCATION ${MIGCHECK_YAML_STATIC}
+      INTERFACE_INCLUDE_DIRECTORIES "$<TARGET_PROPERTY:yaml-cpp,INTERFACE_INCLUDE_DIRECTORIES>")
+    set(MIGCHECK_YAML_TARGET migcheck_yaml_static)
+  endif()
+endif()
 migcheck_require(SQLiteCpp libsqlitecpp-dev)
 migcheck_require(nlohmann_json nlohmann-json3-dev)
 migcheck_require(CLI11 libcli11-dev)

@@ -5,5 +5,8 @@ function(migcheck_add_tool name)
   target_link_libraries(${name} PRIVATE migcheck migcheck_warnings)
   # Only the shared libraries a tool really uses are loaded at its start.
   target_link_options(${name} PRIVATE LINKER:--as-needed)
+  if(MIGCHECK_STATIC_RUNTIME AND NOT MIGCHECK_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_link_options(${name} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
   install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endfunction()
