@@ -323,16 +323,17 @@ TEST_CASE("each kind of difference, in words") {
          table_t("a: integer, b: integer", "    unique_constraints: [{name: uq, columns: [a]}]\n"),
          {"table t: unique constraint uq (a, b) in config/schema.yaml:5 but uq (a) in "
           "app/models.py:5"}},
-        {"a unique constraint is not a unique index",
-         table_t("e: {type: string, unique: true}"),
-         table_t("e: string", "    indexes: [{name: ix_t_e, columns: [e], unique: true}]\n"),
-         {"column t.e: unique constraint (e) in config/schema.yaml:4 but not in app/models.py:3; "
-          "the other side has a unique index ix_t_e on these columns: a unique index and a unique "
-          "constraint are different objects to the database; declare the same kind on both sides",
-          "column t.e: index ix_t_e (e) unique in app/models.py:5 but not in config/schema.yaml:3; "
-          "the other side has a unique constraint on these columns: a unique index and a unique "
-          "constraint are different objects to the database; declare the same kind on both "
-          "sides"}},
+        {"a unique constraint equals a unique index on the same columns",
+         table_t("e: {type: string, unique: true}, f: string"),
+         table_t("e: string, f: string",
+                 "    indexes: [{name: ix_t_e, columns: [e], unique: true}]\n"),
+         {}},
+        {"a unique index does not stand for a constraint on other columns",
+         table_t("e: {type: string, unique: true}, f: string"),
+         table_t("e: string, f: string",
+                 "    indexes: [{name: ix_t_f, columns: [f], unique: true}]\n"),
+         {"column t.e: unique constraint (e) in config/schema.yaml:4 but not in app/models.py:3",
+          "column t.f: index ix_t_f (f) unique in app/models.py:5 but not in config/schema.yaml:3"}},
         {"index: missing and extra",
          table_t("a: {type: string, index: true}, b: string, c: string",
                  "    indexes: [{name: ix_bc, columns: [b, c]}]\n"),

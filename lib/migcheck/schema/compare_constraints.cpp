@@ -126,10 +126,6 @@ Difference object_difference(DifferenceKind kind, const Table& et, const Table& 
     return d;
 }
 
-constexpr const char* kinds_differ =
-    ": a unique index and a unique constraint are different objects to the database; declare "
-    "the same kind on both sides";
-
 }  // namespace
 
 void compare_indexes(const Table& et, const Table& at, std::vector<Difference>& out) {
@@ -160,22 +156,17 @@ void compare_indexes(const Table& et, const Table& at, std::vector<Difference>& 
     });
     auto e_constraints = et.all_unique_constraints();
     auto a_constraints = at.all_unique_constraints();
+    // A unique index on one side and a unique constraint on the same columns
+    // on the other both make the columns unique: one fact, two spellings
+    // (`unique=True` against an explicit unique index), not a difference.
     for (std::size_t i = 0; i < e.size(); ++i) {
-        if (!e_used[i]) {
+        if (!e_used[i] && !(e[i].unique && constraint_on(a_constraints, e[i].columns))) {
             report(&e[i], nullptr);
-            if (e[i].unique && constraint_on(a_constraints, e[i].columns) != nullptr) {
-                out.back().note = "the other side has a unique constraint on these columns" +
-                                  std::string(kinds_differ);
-            }
         }
     }
     for (std::size_t j = 0; j < a.size(); ++j) {
-        if (!a_used[j]) {
+        if (!a_used[j] && !(a[j].unique && constraint_on(e_constraints, a[j].columns))) {
             report(nullptr, &a[j]);
-            if (a[j].unique && constraint_on(e_constraints, a[j].columns) != nullptr) {
-                out.back().note = "the other side has a unique constraint on these columns" +
-                                  std::string(kinds_differ);
-            }
         }
     }
 }
@@ -209,22 +200,16 @@ void compare_unique_constraints(const Table& et, const Table& at, std::vector<Di
         [&](const auto& x, const auto& y) { report(&x, &y); });
     auto e_indexes = et.all_indexes();
     auto a_indexes = at.all_indexes();
+    // The other half of the rule in compare_indexes: a unique index on the
+    // same columns stands for the constraint.
     for (std::size_t i = 0; i < e.size(); ++i) {
-        if (!e_used[i]) {
+        if (!e_used[i] && unique_index_on(a_indexes, e[i].columns) == nullptr) {
             report(&e[i], nullptr);
-            if (const Index* other = unique_index_on(a_indexes, e[i].columns)) {
-                out.back().note = "the other side has a unique index " + other->name +
-                                  " on these columns" + kinds_differ;
-            }
         }
     }
     for (std::size_t j = 0; j < a.size(); ++j) {
-        if (!a_used[j]) {
+        if (!a_used[j] && unique_index_on(e_indexes, a[j].columns) == nullptr) {
             report(nullptr, &a[j]);
-            if (const Index* other = unique_index_on(e_indexes, a[j].columns)) {
-                out.back().note = "the other side has a unique index " + other->name +
-                                  " on these columns" + kinds_differ;
-            }
         }
     }
 }
