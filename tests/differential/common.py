@@ -5,6 +5,7 @@ Alembic) run in an interpreter found here, so that a Python without Alembic
 first on PATH does not silently weaken the comparison.
 """
 
+import argparse
 import json
 import os
 import re
@@ -151,3 +152,16 @@ def excerpt(path, lines_of_interest=(), context=3, head=14):
     if last < len(lines) and not (last == len(lines) - 1 and lines[-1] == ""):
         out.append("     ... (%d lines)" % len(lines))
     return "\n".join(out)
+
+
+def parse_arguments(description, argv=None):
+    """The command line both differential tests take: the tool, the
+    generator's seed and size, the fixtures, and whether to keep the
+    generated project."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--manage-migrations", required=True, help="the built tool")
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("--fixtures", default=FIXTURES)
+    parser.add_argument("--keep", action="store_true", help="keep the generated project")
+    return parser.parse_args(argv)

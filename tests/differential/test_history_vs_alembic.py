@@ -21,7 +21,6 @@ Prints a unified diff for every mismatch, then `N passed, M failed`; exits 1
 on any mismatch.
 """
 
-import argparse
 import difflib
 import os
 import re
@@ -174,13 +173,7 @@ def compare(name, project, command, tool, python):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--manage-migrations", required=True, help="the built tool")
-    parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--count", type=int, default=300)
-    parser.add_argument("--fixtures", default=common.FIXTURES)
-    parser.add_argument("--keep", action="store_true", help="keep the generated project")
-    args = parser.parse_args(argv)
+    args = common.parse_arguments(__doc__.split("\n\n")[0], argv)
 
     tool = common.check_tool(args.manage_migrations)
     python = common.find_python("import alembic, sqlalchemy, sys; "

@@ -13,7 +13,6 @@ Prints every mismatch with an excerpt of the file, then `N passed, M failed`;
 exits 1 on any mismatch.
 """
 
-import argparse
 import json
 import os
 import shutil
@@ -126,13 +125,7 @@ def compare_project(name, project, tool, python, generated):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--manage-migrations", required=True, help="the built tool")
-    parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--count", type=int, default=300)
-    parser.add_argument("--fixtures", default=common.FIXTURES)
-    parser.add_argument("--keep", action="store_true", help="keep the generated project")
-    args = parser.parse_args(argv)
+    args = common.parse_arguments(__doc__.split("\n\n")[0], argv)
 
     tool = common.check_tool(args.manage_migrations)
     # The generated files use `match` statements: Python 3.10 or later.
