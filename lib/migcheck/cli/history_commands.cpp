@@ -24,9 +24,11 @@ Built& build(const Context& ctx) {
     findings.insert(findings.end(), graph.findings().begin(), graph.findings().end());
     apply_severities(findings, ctx.project.settings);
     sort_findings(findings);
-    static std::vector<Built*> kept;
-    kept.push_back(new Built{std::move(graph), std::move(findings)});
-    return *kept.back();
+    // The list itself is never destroyed either, so at exit everything is
+    // still reachable from a static pointer.
+    static auto* kept = new std::vector<Built*>();
+    kept->push_back(new Built{std::move(graph), std::move(findings)});
+    return *kept->back();
 }
 
 int exit_for(const std::vector<Finding>& findings) {
