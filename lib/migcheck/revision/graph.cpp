@@ -207,36 +207,36 @@ void Graph::find_cycles() {
     std::vector<int> stack;
     int counter = 0;
     int comps = 0;
-    auto edges = [&](int v) {
-        std::vector<int> e = m_down[static_cast<std::size_t>(v)];
-        for (int d : m_deps[static_cast<std::size_t>(v)]) {
-            e.push_back(d);
-        }
-        return e;
+    // Edge k of v: its parents first, then its dependencies.
+    auto edge_count = [&](int v) {
+        return m_down[static_cast<std::size_t>(v)].size() + m_deps[static_cast<std::size_t>(v)].size();
+    };
+    auto edge = [&](int v, std::size_t k) {
+        const auto& down = m_down[static_cast<std::size_t>(v)];
+        return k < down.size() ? down[k] : m_deps[static_cast<std::size_t>(v)][k - down.size()];
     };
     struct Frame {
         int v;
-        std::vector<int> e;
         std::size_t k;
     };
     for (std::size_t s = 0; s < n; ++s) {
         if (index[s] != -1) {
             continue;
         }
-        std::vector<Frame> call{{static_cast<int>(s), edges(static_cast<int>(s)), 0}};
+        std::vector<Frame> call{{static_cast<int>(s), 0}};
         index[s] = low[s] = counter++;
         stack.push_back(static_cast<int>(s));
         on_stack[s] = 1;
         while (!call.empty()) {
             Frame& f = call.back();
             auto v = static_cast<std::size_t>(f.v);
-            if (f.k < f.e.size()) {
-                auto w = static_cast<std::size_t>(f.e[f.k++]);
+            if (f.k < edge_count(f.v)) {
+                auto w = static_cast<std::size_t>(edge(f.v, f.k++));
                 if (index[w] == -1) {
                     index[w] = low[w] = counter++;
                     stack.push_back(static_cast<int>(w));
                     on_stack[w] = 1;
-                    call.push_back(Frame{static_cast<int>(w), edges(static_cast<int>(w)), 0});
+                    call.push_back(Frame{static_cast<int>(w), 0});
                 } else if (on_stack[w] != 0) {
                     low[v] = std::min(low[v], index[w]);
                 }

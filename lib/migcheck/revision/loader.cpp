@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -16,14 +17,16 @@ namespace migcheck::revision {
 namespace {
 
 void walk_dir(const FileSource& files, const std::string& dir, bool recursive,
-              std::set<std::string>& seen, LoadedHistory& out) {
+              std::set<std::string>* seen, LoadedHistory& out) {
     auto entries = files.list(dir);
     if (!entries) {
         return;
     }
     std::vector<std::string> subdirs;
     for (const auto& e : *entries) {
-        std::string path = join_path(dir, e.name);
+        // `dir` is already normal and a name holds no '/': plain
+        // concatenation, where join_path would split and join every path.
+        std::string path = dir.empty() ? e.name : dir + "/" + e.name;
         if (e.type == EntryType::directory) {
             if (e.name != "__pycache__") {
                 subdirs.push_back(path);
@@ -56,8 +59,9 @@ void walk_dir(const FileSource& files, const std::string& dir, bool recursive,
         if (e.type != EntryType::file) {
             continue;
         }
-        if (seen.insert(path).second) {
-            out.files.push_back(path);
+        // Only several version locations can name one file twice.
+        if (seen == nullptr || seen->insert(path).second) {
+            out.files.push_back(std::move(path));
         }
     }
     if (recursive) {
@@ -153,7 +157,14 @@ LoadedHistory load_history(const FileSource& files, const config::AlembicSetting
                           "config/migcheck.yaml");
     }
     LoadedHistory out;
+    // The cache file is read and decoded while the folders are listed.
+    std::future<HeaderCache> cache_future;
+    if (!cache_root.empty()) {
+        cache_future = std::async(std::launch::async,
+                                  [&cache_root] { return HeaderCache::open(cache_root); });
+    }
     std::set<std::string> seen;
+    std::set<std::string>* seen_ptr = alembic.version_locations.size() > 1 ? &seen : nullptr;
     for (const auto& location : alembic.version_locations) {
         if (!files.list(location)) {
             int line = alembic.version_locations_line != 0 ? alembic.version_locations_line : 1;
@@ -164,9 +175,9 @@ LoadedHistory load_history(const FileSource& files, const config::AlembicSetting
                               (alembic.version_locations_line != 0 ? "version_locations"
                                                                    : "script_location"));
         }
-        walk_dir(files, location, alembic.recursive, seen, out);
+        walk_dir(files, location, alembic.recursive, seen_ptr, out);
     }
-    HeaderCache cache = cache_root.empty() ? HeaderCache() : HeaderCache::open(cache_root);
+    HeaderCache cache = cache_future.valid() ? cache_future.get() : HeaderCache();
     for (auto& r : read_all(files, out.files, cache)) {
         for (auto& f : r.findings) {
             out.findings.push_back(std::move(f));
