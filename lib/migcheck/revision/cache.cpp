@@ -13,7 +13,7 @@ namespace migcheck::revision {
 namespace {
 
 // Bump when what the reader extracts, or this layout, changes.
-constexpr char magic[] = "migcheck-headers 3\n";
+constexpr char magic[] = "migcheck-headers 4\n";
 
 class Writer {
   public:
@@ -219,13 +219,15 @@ HeaderCache HeaderCache::open(const std::string& root_abs) {
     if (r.str() != root_abs) {
         return cache;
     }
+    // Entries are only sliced here; each is decoded when it is taken, on the
+    // thread that asks, and only if its file is still the same.
     std::unordered_map<std::string_view, Entry> entries;
     while (r.ok() && !r.done()) {
         std::string_view path = r.view();
         FileStamp stamp = read_stamp(r);
-        ReadResult result = read_result(r);
+        std::string_view encoded = r.view();
         if (r.ok()) {
-            entries.emplace(path, Entry{stamp, std::move(result)});
+            entries.emplace(path, Entry{stamp, encoded});
         }
     }
     if (r.ok()) {
@@ -239,7 +241,12 @@ std::optional<ReadResult> HeaderCache::take(const std::string& path, const FileS
     if (it == m_entries.end() || !(it->second.stamp == stamp)) {
         return std::nullopt;
     }
-    return std::move(it->second.result);
+    Reader r(it->second.encoded);
+    ReadResult result = read_result(r);
+    if (!r.ok() || !r.done()) {
+        return std::nullopt;  // a damaged entry: read the file instead
+    }
+    return result;
 }
 
 void HeaderCache::save(const std::vector<std::string>& paths,
@@ -263,7 +270,9 @@ void HeaderCache::save(const std::vector<std::string>& paths,
         }
         w.str(paths[i]);
         write_stamp(w, *stamp);
-        write_result(w, results[i]);
+        Writer entry;
+        write_result(entry, results[i]);
+        w.str(entry.out());
     }
     // Written aside and renamed over, so a reader never sees half a file and
     // two processes saving at once leave one whole cache.

@@ -34,8 +34,8 @@ class HeaderCache {
 
     bool enabled() const { return !m_file.empty(); }
 
-    // Moves out the result cached for `path` when its stamp is unchanged.
-    // Safe to call from several threads for different paths.
+    // Decodes the result cached for `path` when its stamp is unchanged.
+    // Safe to call from several threads.
     std::optional<ReadResult> take(const std::string& path, const FileStamp& stamp);
 
     // Writes the cache for exactly these files, atomically (write, rename),
@@ -50,7 +50,7 @@ class HeaderCache {
   private:
     struct Entry {
         FileStamp stamp;
-        ReadResult result;
+        std::string_view encoded;  // the ReadResult, in m_data
     };
     std::string m_file;
     std::string m_root;

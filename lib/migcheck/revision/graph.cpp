@@ -262,14 +262,19 @@ void Graph::find_cycles() {
             }
         }
     }
+    // Only components of two or more revisions are cycles; the rest, nearly
+    // always all of them, are single revisions and need no list.
+    std::vector<int> size(static_cast<std::size_t>(comps), 0);
+    for (std::size_t v = 0; v < n; ++v) {
+        ++size[static_cast<std::size_t>(comp[v])];
+    }
     std::map<int, std::vector<int>> members;
     for (std::size_t v = 0; v < n; ++v) {
-        members[comp[v]].push_back(static_cast<int>(v));
+        if (size[static_cast<std::size_t>(comp[v])] > 1) {
+            members[comp[v]].push_back(static_cast<int>(v));
+        }
     }
     for (auto& [c, group] : members) {
-        if (group.size() < 2) {
-            continue;
-        }
         std::sort(group.begin(), group.end(),
                   [&](int a, int b) { return at(a).id < at(b).id; });
         std::vector<std::string> names;
@@ -293,8 +298,11 @@ void Graph::find_cycles() {
 
 void Graph::normalize_dependencies() {
     for (std::size_t i = 0; i < m_revs.size(); ++i) {
+        if (m_deps[i].empty()) {
+            continue;  // normalized_down() falls back to down()
+        }
         std::vector<int> norm = m_down[i];
-        if (!m_deps[i].empty()) {
+        {
             std::vector<int> deps = m_deps[i];
             std::vector<char> anc = ancestors({static_cast<int>(i)}, false);
             for (std::size_t a = 0; a < anc.size() && !deps.empty(); ++a) {
@@ -314,6 +322,10 @@ void Graph::normalize_dependencies() {
 }
 
 void Graph::propagate_labels() {
+    // Most histories declare no branch label at all.
+    if (m_label_index.empty()) {
+        return;
+    }
     std::vector<std::set<std::string>> labels(m_revs.size());
     for (std::size_t i = 0; i < m_revs.size(); ++i) {
         labels[i].insert(m_revs[i].branch_labels.begin(), m_revs[i].branch_labels.end());

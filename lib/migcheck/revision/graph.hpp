@@ -40,7 +40,9 @@ class Graph {
     // Alembic's _normalized_down_revisions: parents plus dependencies that no
     // ancestor already depends on.
     const std::vector<int>& normalized_down(int i) const {
-        return m_norm_down[static_cast<std::size_t>(i)];
+        // Filled only for revisions with dependencies; otherwise the parents.
+        return m_deps[static_cast<std::size_t>(i)].empty() ? m_down[static_cast<std::size_t>(i)]
+                                                           : m_norm_down[static_cast<std::size_t>(i)];
     }
 
     bool is_head(int i) const { return next(i).empty(); }

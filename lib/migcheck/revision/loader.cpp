@@ -16,11 +16,12 @@
 namespace migcheck::revision {
 namespace {
 
-void walk_dir(const FileSource& files, const std::string& dir, bool recursive,
+// Collects the revision files under `dir`; false when `dir` does not exist.
+bool walk_dir(const FileSource& files, const std::string& dir, bool recursive,
               std::set<std::string>* seen, LoadedHistory& out) {
     auto entries = files.list(dir);
     if (!entries) {
-        return;
+        return false;
     }
     std::vector<std::string> subdirs;
     for (const auto& e : *entries) {
@@ -69,6 +70,7 @@ void walk_dir(const FileSource& files, const std::string& dir, bool recursive,
             walk_dir(files, sub, recursive, seen, out);
         }
     }
+    return true;
 }
 
 // Reads and parses one file; a file that cannot be read is a finding.
@@ -166,7 +168,7 @@ LoadedHistory load_history(const FileSource& files, const config::AlembicSetting
     std::set<std::string> seen;
     std::set<std::string>* seen_ptr = alembic.version_locations.size() > 1 ? &seen : nullptr;
     for (const auto& location : alembic.version_locations) {
-        if (!files.list(location)) {
+        if (!walk_dir(files, location, alembic.recursive, seen_ptr, out)) {
             int line = alembic.version_locations_line != 0 ? alembic.version_locations_line : 1;
             throw usage_error(alembic.ini_path + ":" + std::to_string(line) +
                               ": version location '" + location + "' does not exist in " +
@@ -175,7 +177,6 @@ LoadedHistory load_history(const FileSource& files, const config::AlembicSetting
                               (alembic.version_locations_line != 0 ? "version_locations"
                                                                    : "script_location"));
         }
-        walk_dir(files, location, alembic.recursive, seen_ptr, out);
     }
     HeaderCache cache = cache_future.valid() ? cache_future.get() : HeaderCache();
     for (auto& r : read_all(files, out.files, cache)) {

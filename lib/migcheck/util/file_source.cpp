@@ -4,11 +4,14 @@
 #include "migcheck/util/text.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
 #include <map>
 #include <mutex>
+#include <string_view>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -96,6 +99,11 @@ std::optional<std::string> read_disk_file(const std::string& path) {
 }
 
 namespace {
+
+std::uint64_t next_serial() {
+    static std::atomic<std::uint64_t> counter{0};
+    return ++counter;
+}
 
 class DiskSource : public FileSource {
   public:
@@ -199,11 +207,12 @@ class DiskSource : public FileSource {
 
     std::optional<FileStamp> stamp(const std::string& path) const override {
         std::size_t slash = path.rfind('/');
-        std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
-        std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-        int dfd = dir_fd(dir);
+        std::string_view dir =
+            slash == std::string::npos ? std::string_view() : std::string_view(path).substr(0, slash);
+        const char* name = slash == std::string::npos ? path.c_str() : path.c_str() + slash + 1;
+        int dfd = dir_fd(slash == 0 ? std::string_view("/") : dir);
         struct stat st {};
-        if (dfd < 0 || ::fstatat(dfd, name.c_str(), &st, 0) != 0 || !S_ISREG(st.st_mode)) {
+        if (dfd < 0 || ::fstatat(dfd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) {
             return std::nullopt;
         }
         auto ns = [](const timespec& t) {
@@ -216,7 +225,26 @@ class DiskSource : public FileSource {
 
   private:
     // A descriptor for a folder, opened once; -1 when it does not exist.
-    int dir_fd(const std::string& dir) const {
+    // Each thread remembers the last folder it asked for: the files of a
+    // version location come one after another, and this spares them the
+    // shared map and its lock.
+    int dir_fd(std::string_view dir) const {
+        // Keyed by serial number, not address: a later source at the same
+        // address must not inherit a closed descriptor.
+        thread_local std::uint64_t last_source = 0;
+        thread_local std::string last_dir;
+        thread_local int last_fd = -1;
+        if (last_source == m_serial && last_dir == dir) {
+            return last_fd;
+        }
+        int fd = lookup_dir_fd(std::string(dir));
+        last_source = m_serial;
+        last_dir.assign(dir);
+        last_fd = fd;
+        return fd;
+    }
+
+    int lookup_dir_fd(const std::string& dir) const {
         std::lock_guard<std::mutex> lock(m_mutex);
         auto it = m_dirs.find(dir);
         if (it != m_dirs.end()) {
@@ -232,6 +260,7 @@ class DiskSource : public FileSource {
     }
 
     std::string m_root;
+    const std::uint64_t m_serial = next_serial();
     mutable std::mutex m_mutex;
     mutable std::map<std::string, int> m_dirs;
 };
