@@ -221,13 +221,13 @@ HeaderCache HeaderCache::open(const std::string& root_abs) {
     }
     // Entries are only sliced here; each is decoded when it is taken, on the
     // thread that asks, and only if its file is still the same.
-    std::unordered_map<std::string_view, Entry> entries;
+    std::vector<Entry> entries;
     while (r.ok() && !r.done()) {
         std::string_view path = r.view();
         FileStamp stamp = read_stamp(r);
         std::string_view encoded = r.view();
         if (r.ok()) {
-            entries.emplace(path, Entry{stamp, encoded});
+            entries.push_back(Entry{path, stamp, encoded});
         }
     }
     if (r.ok()) {
@@ -236,12 +236,32 @@ HeaderCache HeaderCache::open(const std::string& root_abs) {
     return cache;
 }
 
-std::optional<ReadResult> HeaderCache::take(const std::string& path, const FileStamp& stamp) {
-    auto it = m_entries.find(path);
-    if (it == m_entries.end() || !(it->second.stamp == stamp)) {
+void HeaderCache::index(const std::vector<std::string>& paths) {
+    bool same_order = m_entries.size() == paths.size();
+    for (std::size_t i = 0; same_order && i < paths.size(); ++i) {
+        same_order = m_entries[i].path == paths[i];
+    }
+    if (same_order) {
+        return;
+    }
+    m_by_path.reserve(m_entries.size());
+    for (std::size_t i = 0; i < m_entries.size(); ++i) {
+        m_by_path.emplace(m_entries[i].path, i);
+    }
+}
+
+std::optional<ReadResult> HeaderCache::take(const std::string& path, std::size_t position,
+                                            const FileStamp& stamp) const {
+    const Entry* entry = nullptr;
+    if (position < m_entries.size() && m_entries[position].path == path) {
+        entry = &m_entries[position];
+    } else if (auto it = m_by_path.find(path); it != m_by_path.end()) {
+        entry = &m_entries[it->second];
+    }
+    if (entry == nullptr || !(entry->stamp == stamp)) {
         return std::nullopt;
     }
-    Reader r(it->second.encoded);
+    Reader r(entry->encoded);
     ReadResult result = read_result(r);
     if (!r.ok() || !r.done()) {
         return std::nullopt;  // a damaged entry: read the file instead

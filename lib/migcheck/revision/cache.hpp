@@ -35,8 +35,15 @@ class HeaderCache {
     bool enabled() const { return !m_file.empty(); }
 
     // Decodes the result cached for `path` when its stamp is unchanged.
-    // Safe to call from several threads.
-    std::optional<ReadResult> take(const std::string& path, const FileStamp& stamp);
+    // `position` is the file's place in load order: the cache is written in
+    // that order, so the entry there is tried first, without hashing. Call
+    // index() once before taking from several threads.
+    std::optional<ReadResult> take(const std::string& path, std::size_t position,
+                                   const FileStamp& stamp) const;
+
+    // Prepares lookups for these files: when the cache holds them in the
+    // same order (the usual case), nothing; otherwise a by-path index.
+    void index(const std::vector<std::string>& paths);
 
     // Writes the cache for exactly these files, atomically (write, rename),
     // when it differs from what was read: a file new or changed since, or one
@@ -49,13 +56,15 @@ class HeaderCache {
 
   private:
     struct Entry {
+        std::string_view path;     // in m_data
         FileStamp stamp;
         std::string_view encoded;  // the ReadResult, in m_data
     };
     std::string m_file;
     std::string m_root;
-    std::string m_data;  // the cache file; m_entries' keys point into it
-    std::unordered_map<std::string_view, Entry> m_entries;
+    std::string m_data;           // the cache file; entries point into it
+    std::vector<Entry> m_entries;  // in the order written: load order
+    std::unordered_map<std::string_view, std::size_t> m_by_path;
     std::int64_t m_now_ns = 0;
 };
 

@@ -83,6 +83,8 @@ std::optional<Relative> match_relative(const std::string& s) {
 
 Graph::Graph(std::vector<Revision> revisions) {
     // Index ids in load order; a later duplicate is reported and left out.
+    m_index.reserve(revisions.size());
+    m_revs.reserve(revisions.size());
     for (auto& r : revisions) {
         auto it = m_index.find(r.id);
         if (it != m_index.end()) {

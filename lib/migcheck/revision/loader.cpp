@@ -104,6 +104,9 @@ std::vector<ReadResult> read_all(const FileSource& files, const std::vector<std:
     const bool cached = cache.enabled();
     unsigned cores = std::max(1U, std::thread::hardware_concurrency());
     std::size_t workers = std::min<std::size_t>(std::min(cores, 8U), paths.size() / 64 + 1);
+    if (cached) {
+        cache.index(paths);
+    }
     std::atomic<std::size_t> next{0};
     std::exception_ptr failure;
     std::mutex failure_mutex;
@@ -117,7 +120,7 @@ std::vector<ReadResult> read_all(const FileSource& files, const std::vector<std:
                 // Stat calls dominate once the cache is warm, so they are
                 // spread over the threads too, as git preloads its index.
                 if (cached && (stamps[i] = files.stamp(paths[i]))) {
-                    if (auto hit = cache.take(paths[i], *stamps[i])) {
+                    if (auto hit = cache.take(paths[i], i, *stamps[i])) {
                         results[i] = std::move(*hit);
                         ++hits;
                         continue;
