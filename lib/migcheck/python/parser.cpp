@@ -987,21 +987,27 @@ class Parser {
         if (accept_op("]")) {
             return id;
         }
+        return display_elements(open, id, "]");
+    }
+
+    // The elements of a list or set display after its opening bracket:
+    // comma-separated, a trailing comma allowed, or a comprehension.
+    NodeId display_elements(const Token& open, NodeId id, std::string_view closer) {
         NodeId first = star_or(true);
         if (at_name("for") || at_name("async")) {
             NodeId c = comprehension(open, first);
-            expect_op("]");
+            expect_op(closer);
             return c;
         }
         node(id).children.push_back(first);
         while (accept_op(",")) {
-            if (at_op("]")) {
+            if (at_op(closer)) {
                 break;
             }
             NodeId x = star_or(true);
             node(id).children.push_back(x);
         }
-        expect_op("]");
+        expect_op(closer);
         return id;
     }
 
@@ -1014,23 +1020,7 @@ class Parser {
         // A dict when the first entry is `k: v` or `**m`, else a set.
         if (at_op("**") || !dict_entry_follows()) {
             if (!at_op("**")) {
-                NodeId id = add(NodeKind::set, open);
-                NodeId first = star_or(true);
-                if (at_name("for") || at_name("async")) {
-                    NodeId c = comprehension(open, first);
-                    expect_op("}");
-                    return c;
-                }
-                node(id).children.push_back(first);
-                while (accept_op(",")) {
-                    if (at_op("}")) {
-                        break;
-                    }
-                    NodeId x = star_or(true);
-                    node(id).children.push_back(x);
-                }
-                expect_op("}");
-                return id;
+                return display_elements(open, add(NodeKind::set, open), "}");
             }
         }
         NodeId id = add(NodeKind::dict, open);

@@ -394,8 +394,12 @@ std::vector<int> Graph::real_heads() const {
     return out;
 }
 
-std::vector<char> Graph::ancestors(const std::vector<int>& targets, bool with_deps) const {
-    std::vector<char> seen(m_revs.size(), 0);
+namespace {
+
+// Everything reachable from `targets` (included) through `step`, depth first.
+template <class Step>
+std::vector<char> reach(std::size_t size, const std::vector<int>& targets, Step step) {
+    std::vector<char> seen(size, 0);
     std::vector<int> todo(targets.begin(), targets.end());
     while (!todo.empty()) {
         int v = todo.back();
@@ -404,32 +408,27 @@ std::vector<char> Graph::ancestors(const std::vector<int>& targets, bool with_de
             continue;
         }
         seen[static_cast<std::size_t>(v)] = 1;
-        for (int p : with_deps ? normalized_down(v) : down(v)) {
-            if (seen[static_cast<std::size_t>(p)] == 0) {
-                todo.push_back(p);
+        for (int w : step(v)) {
+            if (seen[static_cast<std::size_t>(w)] == 0) {
+                todo.push_back(w);
             }
         }
     }
     return seen;
 }
 
+}  // namespace
+
+std::vector<char> Graph::ancestors(const std::vector<int>& targets, bool with_deps) const {
+    return reach(m_revs.size(), targets, [&](int v) -> const std::vector<int>& {
+        return with_deps ? normalized_down(v) : down(v);
+    });
+}
+
 std::vector<char> Graph::descendants(const std::vector<int>& targets, bool with_deps) const {
-    std::vector<char> seen(m_revs.size(), 0);
-    std::vector<int> todo(targets.begin(), targets.end());
-    while (!todo.empty()) {
-        int v = todo.back();
-        todo.pop_back();
-        if (seen[static_cast<std::size_t>(v)] != 0) {
-            continue;
-        }
-        seen[static_cast<std::size_t>(v)] = 1;
-        for (int c : with_deps ? all_next(v) : next(v)) {
-            if (seen[static_cast<std::size_t>(c)] == 0) {
-                todo.push_back(c);
-            }
-        }
-    }
-    return seen;
+    return reach(m_revs.size(), targets, [&](int v) -> const std::vector<int>& {
+        return with_deps ? all_next(v) : next(v);
+    });
 }
 
 bool Graph::shares_lineage(int target, const std::vector<int>& against) const {
