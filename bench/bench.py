@@ -286,33 +286,47 @@ def measure(case: Case, tools: dict, reps: tuple[int, int], out_dir: str, scratc
         log(case.error)
     expected_lines = len(expected.splitlines())
 
-    # Interleaved so that drift on the machine (thermal, other load) hits
-    # both tools alike instead of whichever ran second.
-    mig_reps, alembic_reps = reps
+    def check_alembic(r: RunResult) -> None:
+        # File order and label order vary in plain Alembic; the line count
+        # must not.
+        if len(r.stdout.splitlines()) != expected_lines:
+            raise BenchError(f"{' '.join(alembic_argv)}: printed {len(r.stdout.splitlines())}"
+                             f" lines, expected {expected_lines}")
+
+    interleave(case, mig_argv, actual, alembic_argv, check_alembic, reps, cwd, scratch,
+               uncached=True)
+
+
+def interleave(case: Case, mig_argv: list[str], mig_out: str, other_argv: list[str],
+               check_other, reps: tuple[int, int], cwd: str, scratch: str,
+               uncached: bool) -> None:
+    """Times migcheck (and, with `uncached`, migcheck without its header
+    cache) and the other tool in alternation, so that drift on the machine
+    (thermal, other load) hits both alike instead of whichever ran second.
+    migcheck must print `mig_out` every time; `check_other` checks the other
+    tool's run. Ends with migcheck's peak RSS."""
+    mig_reps, other_reps = reps
     wait4_rss = 0
-    for i in range(max(mig_reps, alembic_reps)):
+    for i in range(max(mig_reps, other_reps)):
         if i < mig_reps:
             r = run_checked(mig_argv, cwd, scratch)
-            if r.stdout != actual:
+            if r.stdout != mig_out:
                 raise BenchError(f"{' '.join(mig_argv)}: output changed between runs")
             case.migcheck_times.append(r.wall)
             wait4_rss = max(wait4_rss, r.maxrss_kb)
-            EXTRA_ENV["MIGCHECK_NO_CACHE"] = "1"
-            try:
-                r = run_checked(mig_argv, cwd, scratch)
-            finally:
-                EXTRA_ENV.clear()
-            if r.stdout != actual:
-                raise BenchError(f"{' '.join(mig_argv)} without cache: output differs")
-            case.uncached_times.append(r.wall)
-            wait4_rss = max(wait4_rss, r.maxrss_kb)
-        if i < alembic_reps:
-            r = run_checked(alembic_argv, cwd, scratch)
-            # File order and label order vary in plain Alembic; the line
-            # count must not.
-            if len(r.stdout.splitlines()) != expected_lines:
-                raise BenchError(f"{' '.join(alembic_argv)}: printed {len(r.stdout.splitlines())}"
-                                 f" lines, expected {expected_lines}")
+            if uncached:
+                EXTRA_ENV["MIGCHECK_NO_CACHE"] = "1"
+                try:
+                    r = run_checked(mig_argv, cwd, scratch)
+                finally:
+                    EXTRA_ENV.clear()
+                if r.stdout != mig_out:
+                    raise BenchError(f"{' '.join(mig_argv)} without cache: output differs")
+                case.uncached_times.append(r.wall)
+                wait4_rss = max(wait4_rss, r.maxrss_kb)
+        if i < other_reps:
+            r = run_checked(other_argv, cwd, scratch)
+            check_other(r)
             case.alembic_times.append(r.wall)
     rss = gnu_time_rss(mig_argv, cwd, scratch)
     case.rss_kb = rss if rss is not None else wait4_rss
@@ -336,22 +350,12 @@ def measure_validate(case: Case, tools: dict, reps: tuple[int, int], scratch: st
         case.error = (f"OUTPUT MISMATCH: validate on {case.project}: both must find the models "
                       f"and schema.yaml in agreement\nmigcheck: {mig_out}python: {py_out}")
         log(case.error)
-    mig_reps, py_reps = reps
-    wait4_rss = 0
-    for i in range(max(mig_reps, py_reps)):
-        if i < mig_reps:
-            r = run_checked(mig_argv, cwd, scratch)
-            if r.stdout != mig_out:
-                raise BenchError(f"{' '.join(mig_argv)}: output changed between runs")
-            case.migcheck_times.append(r.wall)
-            wait4_rss = max(wait4_rss, r.maxrss_kb)
-        if i < py_reps:
-            r = run_checked(py_argv, cwd, scratch)
-            if r.stdout != py_out:
-                raise BenchError(f"{' '.join(py_argv)}: output changed between runs")
-            case.alembic_times.append(r.wall)
-    rss = gnu_time_rss(mig_argv, cwd, scratch)
-    case.rss_kb = rss if rss is not None else wait4_rss
+    def check_python(r: RunResult) -> None:
+        if r.stdout != py_out:
+            raise BenchError(f"{' '.join(py_argv)}: output changed between runs")
+
+    interleave(case, mig_argv, mig_out, py_argv, check_python, reps, cwd, scratch,
+               uncached=False)
 
 
 # --- report ----------------------------------------------------------------
