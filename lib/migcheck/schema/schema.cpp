@@ -106,6 +106,9 @@ bool is_integer_kind(TypeKind kind) {
 }
 
 std::string render_type(const Type& type) {
+    if (!type.declared.empty()) {
+        return type.declared;
+    }
     std::string out = info(type.kind).sqlalchemy;
     switch (type.kind) {
     case TypeKind::string:

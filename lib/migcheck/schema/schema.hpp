@@ -65,6 +65,10 @@ struct Type {
     bool timezone = false;         // datetime, time
     std::vector<std::string> enum_values;
     std::string enum_name;
+    // A type read from a database that has no schema type ("CHAR(10)",
+    // "VARCHAR2"), as declared; empty otherwise. When set, render_type
+    // returns it and the kind means nothing.
+    std::string declared;
 };
 
 // The type as SQLAlchemy spells it, with only the parameters that apply:
