@@ -14,37 +14,8 @@ namespace {
 
 using Unchecked = std::set<std::pair<std::string, std::string>>;
 
-const char* rule_for(schema::DifferenceKind kind) {
-    using K = schema::DifferenceKind;
-    switch (kind) {
-    case K::table_missing:
-        return "model-table-missing";
-    case K::table_extra:
-        return "model-table-extra";
-    case K::column_missing:
-        return "model-column-missing";
-    case K::column_extra:
-        return "model-column-extra";
-    case K::type:
-        return "model-type";
-    case K::nullable:
-        return "model-nullable";
-    case K::primary_key:
-        return "model-primary-key";
-    case K::autoincrement:
-        return "model-autoincrement";
-    case K::server_default:
-        return "model-server-default";
-    case K::foreign_key:
-        return "model-foreign-key";
-    case K::unique:
-        return "model-unique";
-    case K::index:
-        return "model-index";
-    case K::comment:
-        return "model-comment";
-    }
-    return "model-differs";
+std::string rule_for(schema::DifferenceKind kind) {
+    return schema::difference_code("model", kind);
 }
 
 // What to change, for a reader who knows only that the two disagree. Either

@@ -144,6 +144,7 @@ AlembicSettings load_alembic(const FileSource& files, const std::string& root_ab
     }
     if (auto url = ini.get(section, "sqlalchemy.url", defaults)) {
         a.sqlalchemy_url = *url;
+        a.sqlalchemy_url_line = ini.line_of(section, "sqlalchemy.url");
     }
     if (auto table = ini.get(section, "version_table", defaults)) {
         a.version_table = *table;

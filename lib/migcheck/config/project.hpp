@@ -35,6 +35,7 @@ struct AlembicSettings {
     std::string file_template = "%%(rev)s_%%(slug)s";
     std::optional<int> truncate_slug_length;
     std::string sqlalchemy_url;
+    int sqlalchemy_url_line = 0;
     std::string version_table = "alembic_version";
 };
 

@@ -21,7 +21,20 @@ struct Names {
     const char* operator()(const Execute&) const { return "execute"; }
 };
 
+struct Tables {
+    std::string operator()(const CreateTable& c) const { return c.table.name; }
+    std::string operator()(const Execute&) const { return ""; }
+    template <typename T>
+    std::string operator()(const T& c) const {
+        return c.table;
+    }
+};
+
 }  // namespace
+
+std::string target_table(const Change& change) {
+    return std::visit(Tables{}, change);
+}
 
 const char* change_name(const Change& change) {
     return std::visit(Names{}, change);

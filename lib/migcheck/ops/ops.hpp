@@ -121,6 +121,10 @@ struct Operation {
 // "alter_column"...
 const char* change_name(const Change& change);
 
+// The table an operation works on ("" for execute, and for drop_index
+// without a table).
+std::string target_table(const Change& change);
+
 // What a function body does: its operations in order, or, when it holds
 // something migcheck does not interpret (a loop, a helper call, an ORM data
 // migration, op.get_bind()), where the first such statement is and why.

@@ -30,6 +30,10 @@ enum class DifferenceKind {
 // The kind's name in snake_case, for JSON output and tests: "table_missing".
 const char* difference_kind_name(DifferenceKind kind);
 
+// A rule code for a difference: `prefix` joined to the kind in kebab case,
+// "model-type", "migration-table-missing".
+std::string difference_code(const std::string& prefix, DifferenceKind kind);
+
 // One difference. `expected` and `actual` are the two sides' values rendered
 // as text; for foreign_key, unique and index an empty side means the object
 // is missing from that side. `expected_at` and `actual_at` say where each side

@@ -85,4 +85,14 @@ std::string describe(const Difference& d, const std::string& expected_label,
     return out;
 }
 
+std::string difference_code(const std::string& prefix, DifferenceKind kind) {
+    std::string name = difference_kind_name(kind);
+    for (char& c : name) {
+        if (c == '_') {
+            c = '-';
+        }
+    }
+    return prefix + "-" + name;
+}
+
 }  // namespace migcheck::schema

@@ -1,0 +1,171 @@
+#include "migcheck/db/migrator.hpp"
+
+#include "migcheck/ops/apply.hpp"
+#include "migcheck/sql/introspect.hpp"
+#include "migcheck/sql/sqlite_render.hpp"
+#include "migcheck/util/error.hpp"
+#include "migcheck/util/text.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <set>
+
+namespace migcheck::db {
+namespace {
+
+// Rolls back unless committed, so that every way out of a step (a failing
+// statement, an exception) leaves the database as the step found it.
+class Transaction {
+  public:
+    explicit Transaction(SQLite::Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+    ~Transaction() {
+        if (!m_done) {
+            try {
+                m_db.exec("ROLLBACK");
+            } catch (const std::exception&) {
+                // SQLite has rolled back already (a failed COMMIT); nothing is left to undo.
+            }
+        }
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit() {
+        m_db.exec("COMMIT");
+        m_done = true;
+    }
+
+  private:
+    SQLite::Database& m_db;
+    bool m_done = false;
+};
+
+}  // namespace
+
+std::string step_line(const revision::Graph& graph, const migrate::Step& step) {
+    const revision::Revision& r = graph.at(step.revision);
+    std::vector<std::string> downs;
+    for (int d : graph.normalized_down(step.revision)) {
+        downs.push_back(graph.at(d).id);
+    }
+    std::string others = text::join(downs, ", ");
+    return step.upgrade ? "Running upgrade " + others + " -> " + r.id + ", " + r.message
+                        : "Running downgrade " + r.id + " -> " + others + ", " + r.message;
+}
+
+Migrator::Migrator(SQLite::Database& db, const revision::Graph& graph, migrate::OpsLoader& ops,
+                   const std::string& version_table, std::string label)
+    : m_db(db), m_graph(graph), m_ops(ops), m_version(db, version_table), m_label(std::move(label)) {}
+
+const schema::Schema& Migrator::schema() {
+    if (!m_schema) {
+        m_schema = sql::introspect(m_db, m_label, m_version.name());
+    }
+    return *m_schema;
+}
+
+std::optional<StepFailure> Migrator::run(bool upgrade, const std::vector<int>& targets) {
+    for (;;) {
+        std::vector<std::string> expected = m_version.rows();
+        std::vector<int> current = migrate::current_revisions(m_graph, expected);
+        std::vector<migrate::Step> steps = upgrade ? migrate::plan_upgrade(m_graph, current, targets)
+                                                   : migrate::plan_downgrade(m_graph, current, targets);
+        std::vector<int> revs;
+        for (const auto& s : steps) {
+            revs.push_back(s.revision);
+        }
+        m_ops.preload(revs);
+        bool moved = false;
+        for (const auto& step : steps) {
+            if (auto failure = run_step(step, expected, moved)) {
+                return failure;
+            }
+            if (moved) {
+                break;
+            }
+            expected = m_version.rows();
+        }
+        if (!moved) {
+            return std::nullopt;
+        }
+        // Another process moved the rows: what it did is in the database,
+        // which is read again.
+        m_schema.reset();
+    }
+}
+
+std::optional<StepFailure> Migrator::run_step(const migrate::Step& step,
+                                              const std::vector<std::string>& expected, bool& moved) {
+    const revision::Revision& rev = m_graph.at(step.revision);
+    Transaction tx(m_db);
+    std::vector<std::string> now = m_version.rows();
+    if (now != expected) {
+        moved = true;
+        return std::nullopt;
+    }
+    const ops::RevisionOps& all = m_ops.get(step.revision);
+    const ops::Body& body = step.upgrade ? all.upgrade : all.downgrade;
+    StepFailure failure{rev.id, step.upgrade, rev.path, rev.line, 0, "", ""};
+    if (!body.interpretable) {
+        failure.file = body.stopped_at.file;
+        failure.line = body.stopped_at.line;
+        failure.column = body.stopped_column;
+        failure.message = std::string(step.upgrade ? "upgrade()" : "downgrade()") +
+                          " holds " + body.why +
+                          ", which migcheck does not run; run this revision with Alembic";
+        return failure;
+    }
+    if (log) {
+        log(step_line(m_graph, step));
+    }
+    m_version.ensure();
+    if (before_step) {
+        before_step(step);
+    }
+    schema::Schema work = schema();
+    for (const auto& op : body.operations) {
+        failure.file = op.where.file;
+        failure.line = op.where.line;
+        failure.column = op.column;
+        std::vector<std::string> statements;
+        try {
+            statements = sql::render_sqlite(work, op);
+        } catch (const Error& e) {
+            failure.message = e.what();
+            return failure;
+        }
+        for (const auto& sql : statements) {
+            try {
+                m_db.exec(sql);
+            } catch (const SQLite::Exception& e) {
+                failure.sql = sql;
+                failure.message = e.what();
+                return failure;
+            }
+        }
+        std::vector<Finding> notes;
+        ops::apply(work, op, notes);
+        if (std::holds_alternative<ops::Execute>(op.change) && !notes.empty()) {
+            // SQL the model does not follow: read back what it did.
+            work = sql::introspect(m_db, m_label, m_version.name());
+        }
+    }
+    std::set<std::string> heads(now.begin(), now.end());
+    try {
+        for (const auto& change : migrate::version_changes(m_graph, step, heads)) {
+            m_version.apply(change);
+        }
+    } catch (const Error& e) {
+        failure.file = rev.path;
+        failure.line = rev.line;
+        failure.column = 0;
+        failure.message = e.what();
+        return failure;
+    }
+    tx.commit();
+    m_schema = std::move(work);
+    if (after_step) {
+        after_step(step);
+    }
+    return std::nullopt;
+}
+
+}  // namespace migcheck::db

@@ -1,0 +1,91 @@
+#include "migcheck/db/connection.hpp"
+#include "migcheck/db/migrator.hpp"
+#include "migcheck/replay/replay.hpp"
+#include "migcheck/schema/compare.hpp"
+#include "migcheck/sql/introspect.hpp"
+
+#include <map>
+
+namespace migcheck::replay {
+namespace {
+
+Finding failure_finding(const revision::Graph& graph, migrate::OpsLoader& ops,
+                        const db::StepFailure& failure, int revision) {
+    Finding f;
+    f.file = failure.file;
+    f.line = failure.line;
+    f.column = failure.column;
+    const ops::Body& body =
+        failure.upgrade ? ops.get(revision).upgrade : ops.get(revision).downgrade;
+    const char* direction = failure.upgrade ? "upgrade" : "downgrade";
+    if (!body.interpretable && failure.sql.empty()) {
+        f.code = "not-interpretable";
+        f.message = std::string(direction) + "() of revision " + failure.revision + " holds " +
+                    body.why +
+                    ", which migcheck does not interpret; the scratch replay stops here "
+                    "(`migcheck-replay --runner alembic` replays it with Alembic)";
+        return f;
+    }
+    f.code = "replay-failed";
+    f.message = std::string(direction) + " of revision " + failure.revision + " failed on SQLite: " +
+                failure.message;
+    if (!failure.sql.empty()) {
+        f.message += "; the statement was: " + failure.sql;
+    }
+    (void)graph;
+    return f;
+}
+
+int revision_of(const revision::Graph& graph, const std::string& id) {
+    return graph.find(id).value_or(0);
+}
+
+}  // namespace
+
+ScratchResult replay_scratch(const revision::Graph& graph, migrate::OpsLoader& ops,
+                             const ScratchOptions& options) {
+    ScratchResult result;
+    auto db = db::open_scratch(options.keep_path);
+    const std::string label = options.keep_path.empty() ? "the scratch database" : options.keep_path;
+    db::Migrator migrator(*db, graph, ops, "alembic_version", label);
+
+    // The schema before each revision's upgrade, to hold its downgrade to.
+    std::map<int, schema::Schema> before;
+    migrator.before_step = [&](const migrate::Step& step) {
+        if (step.upgrade && options.down_walk) {
+            before[step.revision] = migrator.schema();
+        }
+    };
+    if (auto failure = migrator.run(true, graph.real_heads())) {
+        result.complete = false;
+        result.findings.push_back(
+            failure_finding(graph, ops, *failure, revision_of(graph, failure->revision)));
+    }
+    result.head = sql::introspect(*db, label);
+    if (!result.complete || !options.down_walk) {
+        return result;
+    }
+    migrator.after_step = [&](const migrate::Step& step) {
+        const revision::Revision& rev = graph.at(step.revision);
+        schema::Schema now = sql::introspect(*db, label);
+        const ops::Body& body = ops.get(step.revision).downgrade;
+        for (const auto& d : schema::compare(before[step.revision], now)) {
+            Finding f;
+            f.code = "downgrade-mismatch";
+            f.file = rev.path;
+            f.line = body.operations.empty() ? rev.line : body.operations.front().where.line;
+            f.message = "downgrade() of revision " + rev.id +
+                        " does not restore the schema that stood before its upgrade: " +
+                        schema::describe(d, "the schema before the upgrade",
+                                         "the schema after the downgrade");
+            result.findings.push_back(std::move(f));
+        }
+    };
+    if (auto failure = migrator.run(false, {})) {
+        result.findings.push_back(
+            failure_finding(graph, ops, *failure, revision_of(graph, failure->revision)));
+    }
+    return result;
+}
+
+}  // namespace migcheck::replay
