@@ -1,4 +1,5 @@
 // manage_migrations: the developers' commands over an Alembic project.
+#include "migcheck/cli/apply_commands.hpp"
 #include "migcheck/cli/history_commands.hpp"
 #include "migcheck/cli/tool.hpp"
 #include "migcheck/cli/validate_command.hpp"
@@ -9,7 +10,7 @@
 
 int main(int argc, char** argv) {
     using namespace migcheck;
-    CLI::App app{"Alembic migrations without Python: history, heads, validate."};
+    CLI::App app{"Alembic migrations without Python: history, heads, validate, apply, downgrade, stamp, current, pending."};
     app.require_subcommand(1);
     app.fallthrough();
     std::string dir;
@@ -31,6 +32,32 @@ int main(int argc, char** argv) {
         "validate", "Check that the models and config/schema.yaml declare the same schema");
     validate_cmd->add_option("--format", format, "text, json or github")->default_str("text");
 
+    cli::DatabaseOptions database;
+    std::string target;
+    bool sql = false;
+    bool purge = false;
+    auto add_url = [&](CLI::App* cmd) {
+        cmd->add_option("--url", database.url,
+                        "Database URL (default: DATABASE_URL, then sqlalchemy.url in alembic.ini)");
+    };
+    auto* apply_cmd = app.add_subcommand("apply", "Upgrade the database to TARGET (default: every head)");
+    apply_cmd->add_option("target", target, "head, heads, an id or prefix, +N, label@head, or FROM:TO with --sql");
+    apply_cmd->add_flag("--sql", sql, "Print the SQL instead of running it");
+    add_url(apply_cmd);
+    auto* downgrade_cmd = app.add_subcommand("downgrade", "Downgrade the database to TARGET");
+    downgrade_cmd->add_option("target", target, "base, an id or prefix, -N, or FROM:TO with --sql")
+        ->required();
+    downgrade_cmd->add_flag("--sql", sql, "Print the SQL instead of running it");
+    add_url(downgrade_cmd);
+    auto* stamp_cmd = app.add_subcommand("stamp", "Set the database's revision without running migrations");
+    stamp_cmd->add_option("target", target, "base, head, heads, or a revision")->required();
+    stamp_cmd->add_flag("--purge", purge, "Replace every version row, on any branch");
+    add_url(stamp_cmd);
+    auto* current_cmd = app.add_subcommand("current", "Show the database's revision");
+    add_url(current_cmd);
+    auto* pending_cmd = app.add_subcommand("pending", "List the revisions apply would run, in order");
+    add_url(pending_cmd);
+
     return cli::run("manage_migrations", app, argc, argv, [&] {
         if (validate_cmd->parsed()) {
             cli::ValidateOptions validate{parse_format(format, true), {}};
@@ -39,6 +66,22 @@ int main(int argc, char** argv) {
             return cli::validate_command(ctx, validate, std::cout);
         }
         cli::Context ctx = cli::open_project(dir);
+        database.base_dir = cli::absolute_dir(dir);
+        if (apply_cmd->parsed()) {
+            return cli::apply_command(ctx, database, target, sql, std::cout, std::cerr);
+        }
+        if (downgrade_cmd->parsed()) {
+            return cli::downgrade_command(ctx, database, target, sql, std::cout, std::cerr);
+        }
+        if (stamp_cmd->parsed()) {
+            return cli::stamp_command(ctx, database, target, purge, std::cout, std::cerr);
+        }
+        if (current_cmd->parsed()) {
+            return cli::current_command(ctx, database, std::cout, std::cerr);
+        }
+        if (pending_cmd->parsed()) {
+            return cli::pending_command(ctx, database, std::cout, std::cerr);
+        }
         if (history_cmd->parsed()) {
             history.format = parse_format(format, false);
             history.range_given = history_cmd->get_option("--rev-range")->count() > 0;

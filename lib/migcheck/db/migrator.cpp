@@ -10,35 +10,6 @@
 #include <set>
 
 namespace migcheck::db {
-namespace {
-
-// Rolls back unless committed, so that every way out of a step (a failing
-// statement, an exception) leaves the database as the step found it.
-class Transaction {
-  public:
-    explicit Transaction(SQLite::Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
-    ~Transaction() {
-        if (!m_done) {
-            try {
-                m_db.exec("ROLLBACK");
-            } catch (const std::exception&) {
-                // SQLite has rolled back already (a failed COMMIT); nothing is left to undo.
-            }
-        }
-    }
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    void commit() {
-        m_db.exec("COMMIT");
-        m_done = true;
-    }
-
-  private:
-    SQLite::Database& m_db;
-    bool m_done = false;
-};
-
-}  // namespace
 
 std::string step_line(const revision::Graph& graph, const migrate::Step& step) {
     const revision::Revision& r = graph.at(step.revision);
@@ -95,7 +66,8 @@ std::optional<StepFailure> Migrator::run(bool upgrade, const std::vector<int>& t
 std::optional<StepFailure> Migrator::run_step(const migrate::Step& step,
                                               const std::vector<std::string>& expected, bool& moved) {
     const revision::Revision& rev = m_graph.at(step.revision);
-    Transaction tx(m_db);
+    // Rolled back on every way out but the commit below.
+    SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     std::vector<std::string> now = m_version.rows();
     if (now != expected) {
         moved = true;

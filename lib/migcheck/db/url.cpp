@@ -42,6 +42,12 @@ Target parse_url(const std::string& url, const std::string& origin, const std::s
     return t;
 }
 
+bool is_sqlite_url(const std::string& url) {
+    auto scheme_end = url.find("://");
+    return scheme_end != std::string::npos &&
+           url.substr(0, url.find('+') < scheme_end ? url.find('+') : scheme_end) == "sqlite";
+}
+
 Target choose_target(const std::string& flag, const config::AlembicSettings& alembic,
                      const std::string& base_dir) {
     if (!flag.empty()) {

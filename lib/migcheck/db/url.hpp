@@ -22,6 +22,10 @@ struct Target {
 // Throws usage_error "<origin>: <why>" for another database or a malformed URL.
 Target parse_url(const std::string& url, const std::string& origin, const std::string& base_dir);
 
+// Whether a SQLAlchemy URL names a SQLite database ("sqlite://...",
+// "sqlite+pysqlite://...").
+bool is_sqlite_url(const std::string& url);
+
 // Picks the URL as the commands document it: `flag` (--url) when given, else
 // the DATABASE_URL environment variable, else sqlalchemy.url in alembic.ini.
 // Throws usage_error when none is set.

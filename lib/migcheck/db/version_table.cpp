@@ -79,4 +79,14 @@ void VersionTable::apply(const migrate::RowChange& change) {
                         " found");
 }
 
+void VersionTable::replace(const std::vector<std::string>& rows) {
+    SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    ensure();
+    m_db.exec("DELETE FROM " + m_name);
+    for (const auto& row : rows) {
+        apply({migrate::RowChange::Kind::insert, "", row});
+    }
+    tx.commit();
+}
+
 }  // namespace migcheck::db

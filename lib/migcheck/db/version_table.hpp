@@ -28,6 +28,10 @@ class VersionTable {
     // the rows are not what the change expects ("expected to match one row").
     void apply(const migrate::RowChange& change);
 
+    // Sets the rows to `rows` in one transaction (stamp), creating the table
+    // when needed.
+    void replace(const std::vector<std::string>& rows);
+
   private:
     SQLite::Database& m_db;
     std::string m_name;

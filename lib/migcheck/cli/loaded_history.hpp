@@ -1,0 +1,23 @@
+#pragma once
+
+#include "migcheck/cli/tool.hpp"
+#include "migcheck/revision/graph.hpp"
+
+#include <vector>
+
+namespace migcheck::cli {
+
+// The history of a project's working tree as a graph, with the findings of
+// reading the files and building the graph (severities applied, sorted).
+struct LoadedGraph {
+    revision::Graph graph;
+    std::vector<Finding> findings;
+};
+
+// Loads it once per process. The history lives until the process ends, a
+// moment after the command: freeing thousands of small strings one by one
+// would take longer than reading them from the cache. It stays reachable, so
+// leak checkers are quiet.
+LoadedGraph& load_graph(const Context& ctx);
+
+}  // namespace migcheck::cli
