@@ -76,9 +76,9 @@ struct Difference {
 //  - Unique constraints (Table::all_unique_constraints: `unique: true` is an
 //    unnamed single-column one) are matched by their set of columns; names
 //    are compared only when both sides name them.
-//  - A unique index and a unique constraint are different objects, as they
-//    are to the database and to Alembic: one is never matched with the other
-//    (the note says when the other kind exists on the same columns).
+//  - A unique index and a unique constraint on the same columns
+//    enforce the same rule, and SQLite keeps a UNIQUE clause as an index:
+//    they are one fact, and neither side is reported.
 //  - Foreign keys (Table::all_foreign_keys) are matched by their columns and
 //    referred table and columns; actions are compared by normalise_action();
 //    names only when both sides name them.

@@ -42,7 +42,8 @@ bool split_type(const std::string& text, std::string& name, std::vector<int>& ar
         auto comma = inner.find(',', start);
         std::string part = inner.substr(start, comma == std::string::npos ? std::string::npos
                                                                           : comma - start);
-        if (part.empty() || !std::all_of(part.begin(), part.end(), [](char c) {
+        // More than nine digits would overflow an int: no real type has them.
+        if (part.empty() || part.size() > 9 || !std::all_of(part.begin(), part.end(), [](char c) {
                 return std::isdigit(static_cast<unsigned char>(c)) != 0;
             })) {
             return false;
@@ -108,6 +109,11 @@ std::string sqlite_type(const Type& type) {
 
 Type parse_sqlite_type(std::string_view declared) {
     std::string text = canonical(declared);
+    if (text.empty()) {
+        Type none;
+        none.declared = "(no type)";
+        return none;
+    }
     std::string name;
     std::vector<int> args;
     Type t;

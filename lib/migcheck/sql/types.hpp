@@ -17,8 +17,11 @@ std::string sqlite_type(const schema::Type& type);
 
 // The schema type a declared type text stands for, the inverse of
 // sqlite_type: "VARCHAR(255)" is string 255, "CHAR(32)" is uuid. Case and
-// spacing do not matter ("varchar ( 20 )"). Text that no schema type renders
-// to keeps its spelling in `declared` ("CHAR(10)", "VARCHAR2(5)", "").
+// spacing do not matter ("varchar ( 20 )"). The spellings SQLAlchemy reads
+// back as the same generic type are read so too: INT, REAL, TIMESTAMP, CLOB,
+// NVARCHAR(n), DECIMAL(p, s). Other text keeps its spelling in `declared`
+// ("CHAR(10)", "VARCHAR2(5)"); a column declared without a type has
+// `declared` "(no type)".
 schema::Type parse_sqlite_type(std::string_view declared);
 
 // What of `schema` a SQLite database can hold, so that it compares equal to
