@@ -109,7 +109,9 @@ int replay_command(const Context& ctx, const ReplayOptions& opts, std::ostream& 
     apply_severities(findings, ctx.project.settings);
     sort_findings(findings);
     bool ok = !has_errors(findings);
-    std::string where = opts.keep.empty() ? "in memory" : opts.keep;
+    std::string where = !opts.keep.empty()            ? opts.keep
+                        : opts.runner == "alembic" ? "a temporary file"
+                                                   : "in memory";
     if (opts.format == Format::json) {
         nlohmann::json doc;
         doc["version"] = json_version;

@@ -1,6 +1,9 @@
 #include "migcheck/cli/validate_command.hpp"
 
+#include "migcheck/migrate/ops_loader.hpp"
 #include "migcheck/models/reader.hpp"
+#include "migcheck/replay/replay.hpp"
+#include "migcheck/revision/loader.hpp"
 #include "migcheck/schema/compare.hpp"
 #include "migcheck/schema/yaml_loader.hpp"
 #include "migcheck/util/error.hpp"
@@ -112,6 +115,57 @@ std::string plural(std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+// The migrations side: the schema the history builds, replayed symbolically.
+struct MigrationsSide {
+    bool compared = false;       // a history was found and replayed in full
+    std::size_t revisions = 0;
+    std::string skipped;         // why it was not compared, for the summary
+    std::vector<Finding> findings;
+};
+
+MigrationsSide migrations_side(const Context& ctx, const schema::Schema& declared) {
+    MigrationsSide side;
+    if (!ctx.project.alembic.present) {
+        side.skipped = "no " + ctx.project.alembic.ini_path + ", so no migration history was compared";
+        return side;
+    }
+    revision::LoadedHistory loaded;
+    try {
+        loaded = revision::load_history(*ctx.files, ctx.project.alembic, ctx.root);
+    } catch (const Error& e) {
+        side.skipped = std::string("no migration history was compared: ") + e.what();
+        return side;
+    }
+    // The graph lives as long as the process, as in the history commands.
+    static auto* graphs = new std::vector<revision::Graph*>();
+    graphs->push_back(new revision::Graph(std::move(loaded.revisions)));
+    const revision::Graph& graph = *graphs->back();
+    side.revisions = graph.size();
+    migrate::OpsLoader ops(*ctx.files, graph);
+    replay::SymbolicResult sym = replay::replay_symbolic(graph, ops, false);
+    for (auto& f : sym.findings) {
+        if (f.code == "not-interpretable") {
+            if (side.skipped.empty()) {
+                f.code = "migrations-not-compared";
+                f.severity = Severity::warning;
+                f.message += "; validate compares the migrations only when it can replay every "
+                             "revision, so they were not compared";
+                side.skipped = "the migrations were not compared (see the warning)";
+                side.findings.push_back(std::move(f));
+            }
+        } else {
+            side.findings.push_back(std::move(f));
+        }
+    }
+    if (sym.complete) {
+        side.compared = true;
+        auto diff = replay::schema_findings(declared, sym.head, ctx.project.settings.schema,
+                                            "the migrations", "migration");
+        side.findings.insert(side.findings.end(), diff.begin(), diff.end());
+    }
+    return side;
+}
+
 }  // namespace
 
 int validate_command(const Context& ctx, const ValidateOptions& opts, std::ostream& out) {
@@ -149,6 +203,7 @@ int validate_command(const Context& ctx, const ValidateOptions& opts, std::ostre
         columns += t.columns.size();
     }
 
+    MigrationsSide migrations = migrations_side(ctx, declared);
     ModelsSide side = models_side.get();
     const std::vector<std::string>& paths = side.paths;
     std::vector<Finding> findings;
@@ -167,6 +222,7 @@ int validate_command(const Context& ctx, const ValidateOptions& opts, std::ostre
             }
         }
     }
+    findings.insert(findings.end(), migrations.findings.begin(), migrations.findings.end());
     apply_severities(findings, settings);
     sort_findings(findings);
     bool ok = !has_errors(findings);
@@ -190,7 +246,11 @@ int validate_command(const Context& ctx, const ValidateOptions& opts, std::ostre
                          {"files", paths},
                          {"differences", differences_json},
                          {"unchecked", unchecked_json}};
-        doc["compared"] = nlohmann::json::array({"models"});
+        doc["migrations"] = {{"revisions", migrations.revisions},
+                             {"compared", migrations.compared},
+                             {"skipped", migrations.skipped}};
+        doc["compared"] = migrations.compared ? nlohmann::json::array({"models", "migrations"})
+                                              : nlohmann::json::array({"models"});
         doc["findings"] = findings_json(findings);
         doc["ok"] = ok;
         out << dump_json(doc) << "\n";
@@ -215,7 +275,10 @@ int validate_command(const Context& ctx, const ValidateOptions& opts, std::ostre
     }
     out << "validate: " << plural(declared.tables.size(), "table", "tables") << ", "
         << plural(columns, "column", "columns") << ": the models ("
-        << plural(paths.size(), "file", "files") << ") and " << schema_path;
+        << plural(paths.size(), "file", "files") << "), "
+        << (migrations.compared ? "the migrations (" + plural(migrations.revisions, "revision", "revisions") + ") and "
+                                : std::string("and "))
+        << schema_path;
     std::string counts = summary(findings);
     if (ok) {
         out << " agree" << (findings.empty() ? "" : " (" + counts + ")");
@@ -224,9 +287,8 @@ int validate_command(const Context& ctx, const ValidateOptions& opts, std::ostre
     } else {
         out << ": " << counts;
     }
-    if (!ctx.project.alembic.present) {
-        out << "; no " << ctx.project.alembic.ini_path
-            << ", so no migration history was compared";
+    if (!migrations.skipped.empty()) {
+        out << "; " << migrations.skipped;
     }
     out << "\n";
     return static_cast<int>(ok ? ExitCode::ok : ExitCode::check_failed);

@@ -3,6 +3,7 @@
 #include "migcheck/ops/apply.hpp"
 #include "migcheck/sql/introspect.hpp"
 #include "migcheck/sql/sqlite_render.hpp"
+#include "migcheck/sql/types.hpp"
 #include "migcheck/util/error.hpp"
 #include "migcheck/util/text.hpp"
 
@@ -133,7 +134,8 @@ std::optional<StepFailure> Migrator::run_step(const migrate::Step& step,
         return failure;
     }
     tx.commit();
-    m_schema = std::move(work);
+    // Kept as SQLite holds it, like the introspected schema it started from.
+    m_schema = sql::sqlite_view(work);
     if (after_step) {
         after_step(step);
     }
