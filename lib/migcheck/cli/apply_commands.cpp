@@ -101,7 +101,8 @@ int offline(const Context& ctx, const Graph& g, bool upgrade, const std::string&
         steps = migrate::plan_upgrade(g, from, to);
     } else {
         std::vector<int> to = resolve([&] { return migrate::downgrade_targets(g, from, to_text); }, to_text);
-        steps = resolve([&] { return migrate::plan_downgrade(g, from, to); }, to_text);
+        steps = resolve([&] { return migrate::plan_downgrade(g, from, to, migrate::target_branch(to_text)); },
+                        to_text);
     }
     if (auto failure = db::write_offline_sql(out, g, ops, from, steps, ctx.project.alembic.version_table)) {
         std::vector<std::string> none;
@@ -128,13 +129,14 @@ int migrate_database(const Context& ctx, const DatabaseOptions& opts, bool upgra
                 target);
     if (!upgrade) {
         // A target above the database is a usage error before anything runs.
-        resolve([&] { return migrate::plan_downgrade(g, current, targets); }, target);
+        resolve([&] { return migrate::plan_downgrade(g, current, targets, migrate::target_branch(target)); },
+                target);
     }
     std::size_t ran = 0;
     migrator.log = [&](const std::string& line) { out << line << "\n" << std::flush; };
     migrator.after_step = [&](const migrate::Step&) { ++ran; };
     const char* command = upgrade ? "apply" : "downgrade";
-    if (auto failure = migrator.run(upgrade, targets)) {
+    if (auto failure = migrator.run(upgrade, targets, upgrade ? "" : migrate::target_branch(target))) {
         return report_failure(*failure, g, migrator.rows(), command, err);
     }
     out << command << ": " << (ran == 0 ? std::string("nothing to run")

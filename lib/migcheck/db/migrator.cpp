@@ -34,12 +34,13 @@ const schema::Schema& Migrator::schema() {
     return *m_schema;
 }
 
-std::optional<StepFailure> Migrator::run(bool upgrade, const std::vector<int>& targets) {
+std::optional<StepFailure> Migrator::run(bool upgrade, const std::vector<int>& targets,
+                                         const std::string& branch) {
     for (;;) {
         std::vector<std::string> expected = m_version.rows();
         std::vector<int> current = migrate::current_revisions(m_graph, expected);
         std::vector<migrate::Step> steps = upgrade ? migrate::plan_upgrade(m_graph, current, targets)
-                                                   : migrate::plan_downgrade(m_graph, current, targets);
+                                                   : migrate::plan_downgrade(m_graph, current, targets, branch);
         std::vector<int> revs;
         for (const auto& s : steps) {
             revs.push_back(s.revision);

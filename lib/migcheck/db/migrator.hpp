@@ -52,7 +52,9 @@ class Migrator {
     // Upgrades (or downgrades) until the database is at `targets` (empty:
     // base), or a revision fails. Throws usage_error for a version row that
     // names an unknown revision, runtime_error for I/O and locking failures.
-    std::optional<StepFailure> run(bool upgrade, const std::vector<int>& targets);
+    // A downgrade to label@target moves only the branch `branch`.
+    std::optional<StepFailure> run(bool upgrade, const std::vector<int>& targets,
+                                   const std::string& branch = "");
 
     // The schema the migrator believes the database has, kept up to date
     // operation by operation (what SQLite keeps; see sql/types.hpp).

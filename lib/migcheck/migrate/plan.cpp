@@ -95,6 +95,20 @@ std::vector<int> relative_targets(const Graph& graph, const std::vector<int>& cu
     std::optional<int> start;
     if (symbol.empty()) {
         start = single_current(current, target);
+    } else if (symbol.back() == '@') {
+        // label@-1: from the current revision on that branch.
+        std::string label = symbol.substr(0, symbol.size() - 1);
+        std::vector<int> on_branch;
+        for (int c : current) {
+            const auto& labels = graph.labels(c);
+            if (std::find(labels.begin(), labels.end(), label) != labels.end()) {
+                on_branch.push_back(c);
+            }
+        }
+        if (on_branch.empty() && steps < 0) {
+            throw ResolutionError("No current revision on branch '" + label + "'");
+        }
+        start = single_current(on_branch, target);
     } else {
         std::vector<int> s = graph.resolve(symbol);
         if (s.size() > 1) {
@@ -242,8 +256,20 @@ std::vector<Step> plan_upgrade(const Graph& graph, const std::vector<int>& curre
     return steps;
 }
 
-std::vector<Step> plan_downgrade(const Graph& graph, const std::vector<int>& current,
-                                 const std::vector<int>& targets) {
+std::string target_branch(const std::string& target) {
+    auto at_sign = target.find('@');
+    return at_sign == std::string::npos ? std::string() : target.substr(0, at_sign);
+}
+
+std::vector<Step> plan_downgrade(const Graph& graph, const std::vector<int>& all_current,
+                                 const std::vector<int>& targets, const std::string& branch) {
+    std::vector<int> current = all_current;
+    if (!branch.empty()) {
+        std::erase_if(current, [&](int c) {
+            const auto& labels = graph.labels(c);
+            return std::find(labels.begin(), labels.end(), branch) == labels.end();
+        });
+    }
     std::vector<char> have = graph.ancestors(current, true);
     for (int t : targets) {
         if (have[static_cast<std::size_t>(t)] == 0) {

@@ -45,10 +45,14 @@ std::vector<Step> plan_upgrade(const revision::Graph& graph, const std::vector<i
 
 // The steps that take a database at `current` down to `targets` (empty:
 // base): the applied descendants of the targets that are not ancestors of
-// them, children before parents. Throws revision::ResolutionError when a
-// target is not below the current revisions.
+// them, children before parents. With a `branch` label (from a label@target),
+// only the current revisions on that branch go down. Throws
+// revision::ResolutionError when a target is not below them.
 std::vector<Step> plan_downgrade(const revision::Graph& graph, const std::vector<int>& current,
-                                 const std::vector<int>& targets);
+                                 const std::vector<int>& targets, const std::string& branch = "");
+
+// The branch label of a label@target, or "".
+std::string target_branch(const std::string& target);
 
 // A change to the version table's rows.
 struct RowChange {
