@@ -5,6 +5,7 @@
 #include "migcheck/sql/introspect.hpp"
 
 #include <map>
+#include <set>
 
 namespace migcheck::replay {
 namespace {
@@ -65,11 +66,19 @@ ScratchResult replay_scratch(const revision::Graph& graph, migrate::OpsLoader& o
     if (!result.complete || !options.down_walk) {
         return result;
     }
+    std::set<std::string> reported;
     migrator.after_step = [&](const migrate::Step& step) {
         const revision::Revision& rev = graph.at(step.revision);
         schema::Schema now = sql::introspect(*db, label);
         const ops::Body& body = ops.get(step.revision).downgrade;
         for (const auto& d : schema::compare(before[step.revision], now)) {
+            // A difference one downgrade leaves behind stays for every
+            // downgrade after it: it is reported once, at the first.
+            std::string key = std::string(schema::difference_kind_name(d.kind)) + "|" + d.table +
+                              "|" + d.column + "|" + d.name + "|" + d.expected + "|" + d.actual;
+            if (!reported.insert(key).second) {
+                continue;
+            }
             Finding f;
             f.code = "downgrade-mismatch";
             f.file = rev.path;
