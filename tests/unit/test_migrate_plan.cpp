@@ -165,8 +165,8 @@ TEST_CASE("migrate plan: an unknown version row is a usage error") {
     Graph g = linear();
     CHECK_THROWS_WITH(current_revisions(g, {"zz9"}),
                       "the database is at revision 'zz9', which no revision file declares; "
-                      "restore its file, or `manage_migrations stamp` the database to a revision "
-                      "that exists");
+                      "restore its file, or set the database's revision with `manage_migrations "
+                      "stamp --purge REVISION`");
 }
 
 TEST_CASE("migrate plan: stamp keeps unrelated branches unless purged") {

@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
     return cli::run("migcheck-replay", app, argc, argv, [&] {
         opts.format = parse_format(format, true);
         opts.down_walk = !no_down;
+        if (!opts.keep.empty() && opts.keep[0] != '/') {
+            // Relative to where the command runs, as with git -C.
+            opts.keep = cli::absolute_dir(dir) + "/" + opts.keep;
+        }
         cli::Context ctx = cli::open_project(dir);
         return cli::replay_command(ctx, opts, std::cout, std::cerr);
     });

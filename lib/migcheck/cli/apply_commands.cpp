@@ -9,6 +9,8 @@
 #include "migcheck/util/error.hpp"
 #include "migcheck/util/text.hpp"
 
+#include <cstdlib>
+
 namespace migcheck::cli {
 namespace {
 
@@ -37,13 +39,22 @@ auto resolve(const F& how, const std::string& target) {
     }
 }
 
-// "abc (label) (head)" as `alembic current` prints a row.
+// A row as `alembic current` prints it: the id, then (head) or (effective
+// head), (branchpoint) and (mergepoint); no branch labels.
 std::string current_line(const Graph& g, int i) {
-    if (g.is_head(i)) {
-        return revision::heads_line(g, i);
+    std::string s = g.at(i).id;
+    if (g.is_real_head(i)) {
+        s += " (head)";
+    } else if (g.is_head(i)) {
+        s += " (effective head)";
     }
-    const auto& labels = g.labels(i);
-    return g.at(i).id + (labels.empty() ? "" : " (" + text::join(labels, ", ") + ")");
+    if (g.is_branch_point(i)) {
+        s += " (branchpoint)";
+    }
+    if (g.is_merge_point(i)) {
+        s += " (mergepoint)";
+    }
+    return s;
 }
 
 std::string where_now(const Graph& g, const std::vector<std::string>& rows) {
@@ -57,8 +68,7 @@ std::string where_now(const Graph& g, const std::vector<std::string>& rows) {
     return text::join(lines, ", ");
 }
 
-int report_failure(const db::StepFailure& f, const Graph& g, const std::vector<std::string>& rows,
-                   const char* command, std::ostream& err) {
+void report_step_failure(const db::StepFailure& f, std::ostream& err) {
     Finding finding;
     finding.code = f.sql.empty() ? "not-interpretable" : "migration-failed";
     finding.file = f.file;
@@ -70,6 +80,11 @@ int report_failure(const db::StepFailure& f, const Graph& g, const std::vector<s
         finding.message += "; the statement was: " + f.sql;
     }
     render_text(err, {finding}, false);
+}
+
+int report_failure(const db::StepFailure& f, const Graph& g, const std::vector<std::string>& rows,
+                   const char* command, std::ostream& err) {
+    report_step_failure(f, err);
     err << command << ": stopped at revision " << f.revision << "; the database stays at "
         << where_now(g, rows) << "\n";
     return static_cast<int>(ExitCode::check_failed);
@@ -105,8 +120,10 @@ int offline(const Context& ctx, const Graph& g, bool upgrade, const std::string&
                         to_text);
     }
     if (auto failure = db::write_offline_sql(out, g, ops, from, steps, ctx.project.alembic.version_table)) {
-        std::vector<std::string> none;
-        return report_failure(*failure, g, none, upgrade ? "apply --sql" : "downgrade --sql", err);
+        report_step_failure(*failure, err);
+        err << (upgrade ? "apply --sql" : "downgrade --sql") << ": stopped at revision "
+            << failure->revision << "; the SQL above ends before it\n";
+        return static_cast<int>(ExitCode::check_failed);
     }
     return 0;
 }
@@ -116,6 +133,13 @@ int migrate_database(const Context& ctx, const DatabaseOptions& opts, bool upgra
     LoadedGraph& h = history_for_migrating(ctx, err);
     const Graph& g = h.graph;
     if (sql) {
+        // Offline SQL is SQLite's: a URL for another database is refused,
+        // and none at all is fine.
+        const char* env = std::getenv("DATABASE_URL");
+        if (!opts.url.empty() || (env != nullptr && *env != '\0') ||
+            !ctx.project.alembic.sqlalchemy_url.empty()) {
+            db::choose_target(opts.url, ctx.project.alembic, opts.base_dir);
+        }
         return offline(ctx, g, upgrade, target, out, err);
     }
     db::Target where = db::choose_target(opts.url, ctx.project.alembic, opts.base_dir);

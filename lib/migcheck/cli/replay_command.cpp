@@ -9,6 +9,8 @@
 #include "migcheck/sql/types.hpp"
 #include "migcheck/util/error.hpp"
 
+#include <algorithm>
+
 namespace migcheck::cli {
 namespace {
 
@@ -42,8 +44,9 @@ Outcome run_builtin(const Context& ctx, const revision::Graph& graph, const sche
     Outcome o;
     const std::string& schema_path = ctx.project.settings.schema;
     migrate::OpsLoader ops(*ctx.files, graph);
-    bool sqlite = ctx.project.settings.render_as_batch.value_or(
-        db::is_sqlite_url(ctx.project.alembic.sqlalchemy_url));
+    // What Alembic cannot run on SQLite matters when the project's own
+    // database is SQLite.
+    bool sqlite = db::is_sqlite_url(ctx.project.alembic.sqlalchemy_url);
     replay::SymbolicResult sym = replay::replay_symbolic(graph, ops, sqlite);
     o.symbolic_complete = sym.complete;
     o.findings = std::move(sym.findings);
@@ -54,7 +57,15 @@ Outcome run_builtin(const Context& ctx, const revision::Graph& graph, const sche
     }
     replay::ScratchResult scratch = replay::replay_scratch(graph, ops, {opts.keep, opts.down_walk});
     o.scratch_complete = scratch.complete;
-    o.findings.insert(o.findings.end(), scratch.findings.begin(), scratch.findings.end());
+    for (auto& f : scratch.findings) {
+        // A statement both replays stop at is reported once, by the first.
+        bool seen = std::any_of(o.findings.begin(), o.findings.end(), [&](const Finding& g) {
+            return g.code == f.code && g.file == f.file && g.line == f.line;
+        });
+        if (!seen) {
+            o.findings.push_back(std::move(f));
+        }
+    }
     if (scratch.complete && sym.complete) {
         auto diff = replay_differences(sym.head, scratch.head);
         o.findings.insert(o.findings.end(), diff.begin(), diff.end());

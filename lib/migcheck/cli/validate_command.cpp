@@ -8,6 +8,7 @@
 #include "migcheck/schema/yaml_loader.hpp"
 #include "migcheck/util/error.hpp"
 
+#include <algorithm>
 #include <future>
 #include <set>
 #include <utility>
@@ -141,6 +142,10 @@ MigrationsSide migrations_side(const Context& ctx, const schema::Schema& declare
     graphs->push_back(new revision::Graph(std::move(loaded.revisions)));
     const revision::Graph& graph = *graphs->back();
     side.revisions = graph.size();
+    if (graph.size() == 0) {
+        side.skipped = "the migration history has no revisions yet, so it was not compared";
+        return side;
+    }
     migrate::OpsLoader ops(*ctx.files, graph);
     replay::SymbolicResult sym = replay::replay_symbolic(graph, ops, false);
     for (auto& f : sym.findings) {
@@ -275,14 +280,18 @@ int validate_command(const Context& ctx, const ValidateOptions& opts, std::ostre
     }
     out << "validate: " << plural(declared.tables.size(), "table", "tables") << ", "
         << plural(columns, "column", "columns") << ": the models ("
-        << plural(paths.size(), "file", "files") << "), "
-        << (migrations.compared ? "the migrations (" + plural(migrations.revisions, "revision", "revisions") + ") and "
-                                : std::string("and "))
-        << schema_path;
+        << plural(paths.size(), "file", "files") << ")"
+        << (migrations.compared
+                ? ", the migrations (" + plural(migrations.revisions, "revision", "revisions") + ")"
+                : std::string())
+        << " and " << schema_path;
     std::string counts = summary(findings);
     if (ok) {
         out << " agree" << (findings.empty() ? "" : " (" + counts + ")");
-    } else if (!differences.empty()) {
+    } else if (!differences.empty() ||
+               std::any_of(findings.begin(), findings.end(), [](const Finding& f) {
+                   return f.code.rfind("migration-", 0) == 0;
+               })) {
         out << " differ: " << counts;
     } else {
         out << ": " << counts;

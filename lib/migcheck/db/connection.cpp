@@ -17,6 +17,9 @@ DatabasePtr open(const std::string& path, int flags) {
     try {
         DatabasePtr db(new SQLite::Database(path, flags));
         db->setBusyTimeout(30000);
+        // SQLite reads the file's header only at the first query: a file that
+        // is not a database fails here, with its path, not later.
+        (void)db->execAndGet("SELECT count(*) FROM sqlite_master");
         return db;
     } catch (const SQLite::Exception& e) {
         throw runtime_error(path + ": cannot open the database: " + e.what());

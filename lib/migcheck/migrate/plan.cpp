@@ -222,8 +222,9 @@ std::vector<int> current_revisions(const Graph& graph, const std::vector<std::st
         auto i = graph.find(row);
         if (!i) {
             throw usage_error("the database is at revision '" + row +
-                              "', which no revision file declares; restore its file, or "
-                              "`manage_migrations stamp` the database to a revision that exists");
+                              "', which no revision file declares; restore its file, or set the "
+                              "database's revision with `manage_migrations stamp --purge "
+                              "REVISION`");
         }
         out.push_back(*i);
     }

@@ -194,6 +194,18 @@ AlembicRun replay_with_alembic(const config::AlembicSettings& alembic,
                                         ": some downgrade() does not undo its upgrade()");
         f.code = "downgrade-mismatch";
         run.findings.push_back(f);
+        return run;
+    }
+    if (!options.keep_path.empty()) {
+        // A kept database is for looking at the head: up once more.
+        database.reset();
+        ProcessResult again = alembic_cmd({"upgrade", "heads"});
+        if (again.exit_code != 0) {
+            run.findings.push_back(failed(alembic, "`alembic upgrade heads` after the downgrade "
+                                                   "failed (exit " +
+                                                       std::to_string(again.exit_code) + "):\n" +
+                                                       tail(again.output, 12)));
+        }
     }
     return run;
 }

@@ -47,7 +47,8 @@ struct ScratchResult {
 // Upgrades a fresh SQLite database from base to heads one revision at a
 // time, each in its own transaction, then (down_walk) downgrades it back to
 // base one revision at a time, checking that each downgrade restores the
-// schema that stood before its upgrade.
+// schema that stood before its upgrade. A kept database (keep_path) is
+// upgraded to heads again at the end, so that it shows the head.
 ScratchResult replay_scratch(const revision::Graph& graph, migrate::OpsLoader& ops,
                              const ScratchOptions& options);
 

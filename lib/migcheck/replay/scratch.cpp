@@ -83,9 +83,14 @@ ScratchResult replay_scratch(const revision::Graph& graph, migrate::OpsLoader& o
             f.code = "downgrade-mismatch";
             f.file = rev.path;
             f.line = body.operations.empty() ? rev.line : body.operations.front().where.line;
+            // Both sides are this one database at two moments: say which
+            // moment, not where each element was declared.
+            schema::Difference moment = d;
+            moment.expected_at = {};
+            moment.actual_at = {};
             f.message = "downgrade() of revision " + rev.id +
                         " does not restore the schema that stood before its upgrade: " +
-                        schema::describe(d, "the schema before the upgrade",
+                        schema::describe(moment, "the schema before the upgrade",
                                          "the schema after the downgrade");
             result.findings.push_back(std::move(f));
         }
@@ -93,6 +98,16 @@ ScratchResult replay_scratch(const revision::Graph& graph, migrate::OpsLoader& o
     if (auto failure = migrator.run(false, {})) {
         result.findings.push_back(
             failure_finding(graph, ops, *failure, revision_of(graph, failure->revision)));
+        return result;
+    }
+    if (!options.keep_path.empty()) {
+        // A kept database is for looking at the head: up once more.
+        migrator.before_step = nullptr;
+        migrator.after_step = nullptr;
+        if (auto failure = migrator.run(true, graph.real_heads())) {
+            result.findings.push_back(
+                failure_finding(graph, ops, *failure, revision_of(graph, failure->revision)));
+        }
     }
     return result;
 }

@@ -128,6 +128,11 @@ SymbolicResult replay_symbolic(const revision::Graph& graph, migrate::OpsLoader&
             }
             ops::apply(result.head, op, result.findings);
         }
+        if (sqlite) {
+            for (const auto& op : ops.get(r).downgrade.operations) {
+                sqlite_checks(op, result.findings);
+            }
+        }
     }
     return result;
 }
@@ -137,7 +142,10 @@ std::vector<Finding> schema_findings(const schema::Schema& expected, const schem
                                      const std::string& actual_label, const std::string& prefix) {
     std::vector<Finding> out;
     for (const auto& d : schema::compare(expected, actual)) {
-        const schema::Location& where = d.actual_at.file.empty() ? d.expected_at : d.actual_at;
+        // A database's elements have no line: schema.yaml's place is the
+        // one to show then.
+        const schema::Location& where =
+            d.actual_at.file.empty() || d.actual_at.line == 0 ? d.expected_at : d.actual_at;
         Finding f;
         f.code = schema::difference_code(prefix, d.kind);
         f.file = where.file.empty() ? expected_label : where.file;
