@@ -209,7 +209,7 @@ int current_command(const Context& ctx, const DatabaseOptions& opts, std::ostrea
         return 0;
     }
     db::VersionTable version(*database, ctx.project.alembic.version_table);
-    for (int i : migrate::current_revisions(h.graph, version.rows())) {
+    for (int i : migrate::all_current(h.graph, migrate::current_revisions(h.graph, version.rows()))) {
         out << current_line(h.graph, i) << "\n";
     }
     return 0;

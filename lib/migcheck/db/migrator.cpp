@@ -14,11 +14,8 @@ namespace migcheck::db {
 
 std::string step_line(const revision::Graph& graph, const migrate::Step& step) {
     const revision::Revision& r = graph.at(step.revision);
-    std::vector<std::string> downs;
-    for (int d : graph.normalized_down(step.revision)) {
-        downs.push_back(graph.at(d).id);
-    }
-    std::string others = text::join(downs, ", ");
+    // Alembic names the parents only, not the dependencies.
+    std::string others = text::join(r.down_revisions, ", ");
     return step.upgrade ? "Running upgrade " + others + " -> " + r.id + ", " + r.message
                         : "Running downgrade " + r.id + " -> " + others + ", " + r.message;
 }
@@ -48,13 +45,14 @@ std::optional<StepFailure> Migrator::run(bool upgrade, const std::vector<int>& t
         m_ops.preload(revs);
         bool moved = false;
         for (const auto& step : steps) {
-            if (auto failure = run_step(step, expected, moved)) {
+            std::vector<std::string> rows_after;
+            if (auto failure = run_step(step, expected, moved, rows_after)) {
                 return failure;
             }
             if (moved) {
                 break;
             }
-            expected = m_version.rows();
+            expected = std::move(rows_after);
         }
         if (!moved) {
             return std::nullopt;
@@ -66,7 +64,8 @@ std::optional<StepFailure> Migrator::run(bool upgrade, const std::vector<int>& t
 }
 
 std::optional<StepFailure> Migrator::run_step(const migrate::Step& step,
-                                              const std::vector<std::string>& expected, bool& moved) {
+                                              const std::vector<std::string>& expected, bool& moved,
+                                              std::vector<std::string>& rows_after) {
     const revision::Revision& rev = m_graph.at(step.revision);
     // Rolled back on every way out but the commit below.
     SQLite::Transaction tx(m_db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -127,14 +126,19 @@ std::optional<StepFailure> Migrator::run_step(const migrate::Step& step,
         for (const auto& change : migrate::version_changes(m_graph, step, heads)) {
             m_version.apply(change);
         }
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
+        // Error for a row count Alembic would refuse, SQLite::Exception for
+        // a row that is there already.
         failure.file = rev.path;
         failure.line = rev.line;
         failure.column = 0;
-        failure.message = e.what();
+        failure.message = std::string("the version table: ") + e.what();
         return failure;
     }
     tx.commit();
+    // What this process wrote: the next step's transaction must find exactly
+    // these rows, or another process has moved them in between.
+    rows_after = {heads.begin(), heads.end()};
     // Kept as SQLite holds it, like the introspected schema it started from.
     m_schema = sql::sqlite_view(work);
     if (after_step) {

@@ -62,7 +62,8 @@ class Migrator {
 
   private:
     std::optional<StepFailure> run_step(const migrate::Step& step,
-                                        const std::vector<std::string>& expected, bool& moved);
+                                        const std::vector<std::string>& expected, bool& moved,
+                                        std::vector<std::string>& rows_after);
 
     SQLite::Database& m_db;
     const revision::Graph& m_graph;

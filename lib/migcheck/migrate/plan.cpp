@@ -48,7 +48,15 @@ std::optional<int> single_current(const std::vector<int>& current, const std::st
 // base); Alembic's "Relative revision ... didn't produce N migrations" when
 // the walk runs off either end, "Ambiguous walk" at a fork.
 std::optional<int> walk(const Graph& graph, std::optional<int> start, int steps,
-                        const std::string& target) {
+                        const std::string& target, const std::vector<int>& lineage_of = {}) {
+    // On a branch, a fork is no choice: only the children in the lineage of
+    // the revision that declares the label count.
+    std::vector<char> up;
+    std::vector<char> down;
+    if (!lineage_of.empty()) {
+        up = graph.ancestors(lineage_of, false);
+        down = graph.descendants(lineage_of, false);
+    }
     std::optional<int> cur = start;
     for (int s = 0; s < std::abs(steps); ++s) {
         std::vector<int> choices;
@@ -68,6 +76,11 @@ std::optional<int> walk(const Graph& graph, std::optional<int> start, int steps,
                 cur = std::nullopt;  // stepped down to base
                 continue;
             }
+        }
+        if (!lineage_of.empty()) {
+            std::erase_if(choices, [&](int c) {
+                return up[static_cast<std::size_t>(c)] == 0 && down[static_cast<std::size_t>(c)] == 0;
+            });
         }
         if (choices.empty()) {
             throw ResolutionError("Relative revision " + target + " didn't produce " +
@@ -93,6 +106,7 @@ std::vector<int> relative_targets(const Graph& graph, const std::vector<int>& cu
         throw ResolutionError(std::string("relative target ") + target + (up ? " goes down; use downgrade" : " goes up; use upgrade"));
     }
     std::optional<int> start;
+    std::vector<int> lineage_of;
     if (symbol.empty()) {
         start = single_current(current, target);
     } else if (symbol.back() == '@') {
@@ -105,8 +119,31 @@ std::vector<int> relative_targets(const Graph& graph, const std::vector<int>& cu
                 on_branch.push_back(c);
             }
         }
-        if (on_branch.empty() && steps < 0) {
-            throw ResolutionError("No current revision on branch '" + label + "'");
+        if (on_branch.empty()) {
+            // Nothing applied carries the label yet: start from what is
+            // applied below the revision that declares it, and walk along
+            // that lineage.
+            std::vector<int> declared = graph.resolve(label);
+            std::vector<char> below = graph.ancestors(declared, false);
+            std::vector<char> applied = graph.ancestors(current, false);
+            for (std::size_t i = 0; i < below.size(); ++i) {
+                if (below[i] != 0 && applied[i] != 0) {
+                    on_branch.push_back(static_cast<int>(i));
+                }
+            }
+            // The highest applied revision on that lineage.
+            std::erase_if(on_branch, [&](int c) {
+                for (int d : graph.next(c)) {
+                    if (std::find(on_branch.begin(), on_branch.end(), d) != on_branch.end()) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            if (on_branch.empty() && steps < 0) {
+                throw ResolutionError("No current revision on branch '" + label + "'");
+            }
+            lineage_of = declared;
         }
         start = single_current(on_branch, target);
     } else {
@@ -118,7 +155,7 @@ std::vector<int> relative_targets(const Graph& graph, const std::vector<int>& cu
             start = s[0];
         }
     }
-    std::optional<int> end = walk(graph, start, steps, target);
+    std::optional<int> end = walk(graph, start, steps, target, lineage_of);
     return end ? std::vector<int>{*end} : std::vector<int>{};
 }
 
@@ -233,6 +270,28 @@ std::vector<int> current_revisions(const Graph& graph, const std::vector<std::st
     return out;
 }
 
+std::vector<int> all_current(const Graph& graph, const std::vector<int>& rows) {
+    std::vector<char> in = graph.ancestors(rows, true);
+    std::vector<int> out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == 0) {
+            continue;
+        }
+        // A tip: no other member descends from it through down_revision.
+        std::vector<char> below = graph.descendants({static_cast<int>(i)}, false);
+        bool tip = true;
+        for (std::size_t j = 0; j < in.size() && tip; ++j) {
+            tip = !(j != i && in[j] != 0 && below[j] != 0);
+        }
+        if (tip) {
+            out.push_back(static_cast<int>(i));
+        }
+    }
+    std::sort(out.begin(), out.end(),
+              [&](int a, int b) { return graph.at(a).id < graph.at(b).id; });
+    return out;
+}
+
 std::vector<int> upgrade_targets(const Graph& graph, const std::vector<int>& current,
                                  const std::string& target) {
     return relative_targets(graph, current, target, true);
@@ -272,8 +331,11 @@ std::vector<Step> plan_downgrade(const Graph& graph, const std::vector<int>& all
         });
     }
     std::vector<char> have = graph.ancestors(current, true);
+    // A target must be below the database along down_revision, as Alembic
+    // requires; a dependency alone does not make it one.
+    std::vector<char> lineage = graph.ancestors(current, false);
     for (int t : targets) {
-        if (have[static_cast<std::size_t>(t)] == 0) {
+        if (lineage[static_cast<std::size_t>(t)] == 0) {
             throw ResolutionError("Destination " + graph.at(t).id +
                                   " is not a valid downgrade target from current head(s)");
         }

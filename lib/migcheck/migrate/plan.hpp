@@ -24,6 +24,10 @@ struct Step {
 std::vector<int> current_revisions(const revision::Graph& graph,
                                    const std::vector<std::string>& rows);
 
+// What `alembic current` shows for the rows: the rows and what they depend
+// on, reduced to the tips of each branch (Alembic's get_all_current), by id.
+std::vector<int> all_current(const revision::Graph& graph, const std::vector<int>& rows);
+
 // The revisions a target names for an upgrade from `current`: an id, a
 // unique prefix, head, heads (the default, for ""), label@head, `+N`
 // (N revisions up from the single current revision) or `id+N`. Throws
