@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+import time
 
 from harness import expect, main
 
@@ -303,6 +304,49 @@ def header_cache_sees_every_change(p):
     expect(p.run(MM, "heads", env={"MIGCHECK_NO_CACHE": "1"}), 0, "0001aaaa (head)\n", "")
 
 
+def header_cache_follows_the_folder(p):
+    # Enough files that the cache's list is read while the folder is listed,
+    # old enough (mtime and ctime) that the cache keeps them all.
+    ids = linear(p, 600)
+    old = 1_600_000_000
+    for name in os.listdir(p.path("alembic/versions")):
+        os.utime(p.path(f"alembic/versions/{name}"), (old, old))
+    time.sleep(2.1)
+    versions = p.path("alembic/versions")
+
+    # Each command, run twice with the cache and once without, prints the
+    # same; returns the last command's result.
+    def same_as_uncached(*commands):
+        for args in commands:
+            first = p.run(MM, *args)
+            again = p.run(MM, *args)
+            fresh = p.run(MM, *args, env={"MIGCHECK_NO_CACHE": "1"})
+            assert first == fresh and again == fresh, (args, first, again, fresh)
+        return fresh
+
+    every_output = [("heads",), ("history",), ("history", "--verbose"),
+                    ("history", "--format", "json"), ("heads", "--format", "json"),
+                    ("heads", "--verbose")]
+    expect(same_as_uncached(*every_output), 0)
+    # A file added, renamed, replaced by a link to another, removed, turned
+    # into a FIFO: each differs from what the cache lists.
+    p.revision("0601aaaa", ids[-1])
+    expect(same_as_uncached(("history",), ("heads",)), 0, "0601aaaa (head)\n", "")
+    os.rename(f"{versions}/0050aaaa_rev.py", f"{versions}/0050aaaa_renamed.py")
+    rc, out, err = same_as_uncached(("history", "--format", "json"))
+    paths = {r["revision"]: r["path"] for r in json.loads(out)["revisions"]}
+    assert paths["0050aaaa"] == "alembic/versions/0050aaaa_renamed.py", paths
+    os.remove(f"{versions}/0070aaaa_rev.py")
+    os.symlink("0069aaaa_rev.py", f"{versions}/0070aaaa_rev.py")
+    same_as_uncached(("heads",), ("history",))
+    os.remove(f"{versions}/0070aaaa_rev.py")
+    os.mkfifo(f"{versions}/0070aaaa_rev.py")
+    rc, out, err = same_as_uncached(("heads",), ("history",))
+    assert "missing-parent" in err, err
+    os.remove(f"{versions}/0090aaaa_rev.py")
+    same_as_uncached(*every_output)
+
+
 if __name__ == "__main__":
     sys.exit(main([
         history_in_alembic_format, history_verbose, history_json, bad_range,
@@ -313,4 +357,5 @@ if __name__ == "__main__":
         symlink_loop_in_recursive_location, unreadable_file, fifo_is_not_read,
         malformed_alembic_ini, no_alembic_ini, bad_flag_is_a_usage_error,
         graph_problems_fail_history, header_cache_sees_every_change,
+        header_cache_follows_the_folder,
     ]))

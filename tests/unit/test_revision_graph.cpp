@@ -275,3 +275,78 @@ TEST_CASE("a long linear history walks in order") {
     CHECK(g.at(order.front()).id == "r9999");
     CHECK(g.at(order.back()).id == "r0");
 }
+
+TEST_CASE("edges: children, parents, dependencies and their normalised form") {
+    // d is a dependency of b, so c's own dependency on d adds nothing.
+    Graph g({rev("a"), rev("d"), rev("b", {"a"}, {}, {"d"}), rev("c", {"b"}, {}, {"d"}),
+             rev("e", {"a"})});
+    auto at = [&](const char* id) { return *g.find(id); };
+    CHECK(g.next(at("a")) == std::vector<int>{at("b"), at("e")});
+    CHECK(g.next(at("d")).empty());
+    CHECK(g.all_next(at("d")) == std::vector<int>{at("b"), at("c")});
+    CHECK(g.down(at("c")) == std::vector<int>{at("b")});
+    CHECK(g.dependencies(at("c")) == std::vector<int>{at("d")});
+    CHECK(g.normalized_down(at("b")) == std::vector<int>{at("a"), at("d")});
+    CHECK(g.normalized_down(at("c")) == std::vector<int>{at("b")});
+    CHECK(g.normalized_down(at("a")).empty());
+    // Code that kept these lists as vectors still can.
+    std::vector<int> kept = g.next(at("a"));
+    kept.push_back(-1);
+    CHECK(kept.size() == 3);
+    CHECK(ids(g, g.heads()) == V{"c", "d", "e"});
+    CHECK(ids(g, g.real_heads()) == V{"c", "e"});
+}
+
+TEST_CASE("a duplicate id is left out and the rest of the graph stays whole") {
+    Graph g({rev("a"), rev("b", {"a"}), rev("a", {"x"}), rev("c", {"b"})});
+    CHECK(codes(g) == V{"duplicate-revision"});
+    REQUIRE(g.size() == 3);
+    CHECK(g.at(*g.find("a")).down_revisions.empty());
+    CHECK(g.next(*g.find("b")) == std::vector<int>{*g.find("c")});
+    CHECK(history_lines(g) == V{"b -> c (head), msg c", "a -> b, msg b", "<base> -> a, msg a"});
+}
+
+TEST_CASE("branch labels: inherited along a branch, sorted, shared") {
+    Graph g({rev("r"), rev("a", {"r"}, {"zeta", "alpha"}), rev("b", {"a"}), rev("c", {"r"})});
+    CHECK(g.labels(*g.find("a")) == V{"alpha", "zeta"});
+    CHECK(g.labels(*g.find("b")) == V{"alpha", "zeta"});
+    CHECK(&g.labels(*g.find("a")) == &g.labels(*g.find("b")));
+    CHECK(g.labels(*g.find("r")).empty());
+    CHECK(g.labels(*g.find("c")).empty());
+    // More labels than one machine word holds.
+    std::vector<Revision> revs{rev("root")};
+    for (int k = 0; k < 70; ++k) {
+        std::string n = std::to_string(100 + k);
+        revs.push_back(rev("b" + n, {"root"}, {"l" + n}));
+        revs.push_back(rev("t" + n, {"b" + n}));
+    }
+    Graph wide(revs);
+    CHECK(wide.findings().empty());
+    CHECK(wide.labels(*wide.find("t169")) == V{"l169"});
+    CHECK(wide.labels(*wide.find("b100")) == V{"l100"});
+    CHECK(wide.labels(*wide.find("root")).empty());
+    CHECK(heads_line(wide, *wide.find("t164")) == "t164 (l164) (head)");
+}
+
+TEST_CASE("dependencies an ancestor already has are dropped, however many revisions have some") {
+    // 70 revisions in a line (more than one 64-bit word of them), each
+    // depending on x and on the one before its parent: only the first keeps
+    // x, which an ancestor of every other already depends on; each keeps its
+    // other dependency, which none of its ancestors has.
+    std::vector<Revision> revs{rev("x")};
+    for (int k = 0; k < 70; ++k) {
+        V down = k == 0 ? V{} : V{"r" + std::to_string(k - 1)};
+        V deps{"x"};
+        if (k >= 2) {
+            deps.push_back("r" + std::to_string(k - 2));
+        }
+        revs.push_back(rev("r" + std::to_string(k), down, {}, deps));
+    }
+    Graph g(revs);
+    auto at = [&](const std::string& id) { return *g.find(id); };
+    CHECK(g.normalized_down(at("r0")) == std::vector<int>{at("x")});
+    CHECK(g.normalized_down(at("r1")) == std::vector<int>{at("r0")});
+    CHECK(g.normalized_down(at("r2")) == std::vector<int>{at("r1"), at("r0")});
+    CHECK(g.normalized_down(at("r69")) == std::vector<int>{at("r68"), at("r67")});
+    CHECK(ids(g, g.history("", "")).front() == "r69");
+}

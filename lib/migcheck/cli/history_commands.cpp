@@ -11,14 +11,17 @@ namespace {
 struct Built {
     revision::Graph graph;
     std::vector<Finding> findings;
+    std::vector<std::string> files;  // kept only so as not to free them
 };
 
 // The history lives until the process ends, a moment after the command:
 // freeing thousands of small strings one by one would take longer than
-// reading them from the cache. It stays reachable, so leak checkers are quiet.
-Built& build(const Context& ctx) {
+// reading them from the cache. That goes for the list of file paths too. It
+// stays reachable, so leak checkers are quiet.
+// `text` is the header text the command shows (revision::HeaderText).
+Built& build(const Context& ctx, revision::HeaderText text) {
     revision::LoadedHistory loaded =
-        revision::load_history(*ctx.files, ctx.project.alembic, ctx.root);
+        revision::load_history(*ctx.files, ctx.project.alembic, ctx.root, text);
     revision::Graph graph(std::move(loaded.revisions));
     std::vector<Finding> findings = std::move(loaded.findings);
     findings.insert(findings.end(), graph.findings().begin(), graph.findings().end());
@@ -27,7 +30,7 @@ Built& build(const Context& ctx) {
     // The list itself is never destroyed either, so at exit everything is
     // still reachable from a static pointer.
     static auto* kept = new std::vector<Built*>();
-    kept->push_back(new Built{std::move(graph), std::move(findings)});
+    kept->push_back(new Built{std::move(graph), std::move(findings), std::move(loaded.files)});
     return *kept->back();
 }
 
@@ -39,11 +42,28 @@ void diagnostics(std::ostream& err, const std::vector<Finding>& findings) {
     render_text(err, findings, false);
 }
 
+// What revision_json() and verbose_entry() show, beyond the graph.
+constexpr revision::HeaderText json_text =
+    revision::HeaderText::message | revision::HeaderText::create_date;
+constexpr revision::HeaderText verbose_text = revision::HeaderText::doc;
+
+// Thousands of lines leave in a few large writes, not one stream insertion
+// each: collected in `text`, written out whenever it holds 64 KiB, so the
+// buffer stays small.
+void write_some(std::ostream& out, std::string& text, bool all = false) {
+    if (all || text.size() >= std::size_t{1} << 16) {
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        text.clear();
+    }
+}
+
 }  // namespace
 
 int history_command(const Context& ctx, const HistoryOptions& opts, std::ostream& out,
                     std::ostream& err) {
-    Built& b = build(ctx);
+    Built& b = build(ctx, opts.format == Format::json ? json_text
+                          : opts.verbose               ? verbose_text
+                                                       : revision::HeaderText::message);
     std::string lower;
     std::string upper;
     if (opts.range_given) {
@@ -88,13 +108,18 @@ int history_command(const Context& ctx, const HistoryOptions& opts, std::ostream
         doc["findings"] = findings_json(b.findings);
         out << dump_json(doc) << "\n";
     } else {
+        std::string text;
+        text.reserve((std::size_t{1} << 16) + 4096);
         for (int i : order) {
             if (opts.verbose) {
-                out << revision::verbose_entry(b.graph, i, ctx.root) << "\n";
+                text += revision::verbose_entry(b.graph, i, ctx.root);
             } else {
-                out << revision::history_line(b.graph, i) << "\n";
+                revision::append_history_line(text, b.graph, i);
             }
+            text += '\n';
+            write_some(out, text);
         }
+        write_some(out, text, true);
         diagnostics(err, b.findings);
     }
     return exit_for(b.findings);
@@ -102,7 +127,9 @@ int history_command(const Context& ctx, const HistoryOptions& opts, std::ostream
 
 int heads_command(const Context& ctx, bool verbose, Format format, std::ostream& out,
                   std::ostream& err) {
-    Built& b = build(ctx);
+    Built& b = build(ctx, format == Format::json ? json_text
+                          : verbose              ? verbose_text
+                                                 : revision::HeaderText::none);
     std::vector<int> heads = b.graph.heads();
     if (format == Format::json) {
         nlohmann::json doc;
@@ -114,18 +141,24 @@ int heads_command(const Context& ctx, bool verbose, Format format, std::ostream&
         doc["findings"] = findings_json(b.findings);
         out << dump_json(doc) << "\n";
     } else {
+        std::string text;
         for (int h : heads) {
-            out << (verbose ? revision::verbose_entry(b.graph, h, ctx.root)
-                            : revision::heads_line(b.graph, h))
-                << "\n";
+            if (verbose) {
+                text += revision::verbose_entry(b.graph, h, ctx.root);
+            } else {
+                revision::append_heads_line(text, b.graph, h);
+            }
+            text += '\n';
+            write_some(out, text);
         }
+        write_some(out, text, true);
         diagnostics(err, b.findings);
     }
     return exit_for(b.findings);
 }
 
 int check_heads_command(const Context& ctx, Format format, std::ostream& out) {
-    Built& b = build(ctx);
+    Built& b = build(ctx, revision::HeaderText::none);
     std::vector<Finding> heads_findings = revision::check_heads(b.graph, ctx.project.settings.heads);
     apply_severities(heads_findings, ctx.project.settings);
     b.findings.insert(b.findings.end(), heads_findings.begin(), heads_findings.end());

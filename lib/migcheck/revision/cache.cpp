@@ -1,30 +1,43 @@
 #include "migcheck/revision/cache.hpp"
 
-#include "migcheck/util/text.hpp"
-
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace migcheck::revision {
 namespace {
 
 // Bump when what the reader extracts, or this layout, changes.
-constexpr char magic[] = "migcheck-headers 4\n";
+//
+// Layout: the magic line; the project root; the number of entries and each
+// one's offset (u32) from the end of that table, in load order; the entries.
+// An entry is its path, its FileStamp and its encoded ReadResult. Lengths
+// and counts are u32. The encoded result puts the graph's fields first and
+// the text after, so a command that shows no text skips it unread.
+constexpr char magic[] = "migcheck-headers 5\n";
+
+enum : std::uint32_t { has_revision = 1, is_data_only = 2 };
 
 class Writer {
   public:
+    void u32(std::uint32_t v) { m_out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+    void i32(int v) { u32(static_cast<std::uint32_t>(v)); }
     void u64(std::uint64_t v) { m_out.append(reinterpret_cast<const char*>(&v), sizeof v); }
     void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
-    void str(const std::string& s) {
-        u64(s.size());
+    void str(std::string_view s) {
+        u32(static_cast<std::uint32_t>(s.size()));
         m_out += s;
     }
     void strs(const std::vector<std::string>& v) {
-        u64(v.size());
+        u32(static_cast<std::uint32_t>(v.size()));
         for (const auto& s : v) {
             str(s);
         }
@@ -40,36 +53,52 @@ class Reader {
     explicit Reader(std::string_view in) : m_in(in) {}
     bool ok() const { return m_ok; }
     bool done() const { return m_pos == m_in.size(); }
-    std::uint64_t u64() {
-        std::uint64_t v = 0;
-        if (m_pos + sizeof v > m_in.size()) {
+    std::size_t pos() const { return m_pos; }
+    template <class T>
+    T fixed() {
+        T v{};
+        if (sizeof v > m_in.size() - m_pos) {
             m_ok = false;
-            return 0;
+            m_pos = m_in.size();
+            return v;
         }
         std::memcpy(&v, m_in.data() + m_pos, sizeof v);
         m_pos += sizeof v;
         return v;
     }
+    std::uint32_t u32() { return fixed<std::uint32_t>(); }
+    int i32() { return static_cast<int>(u32()); }
+    std::uint64_t u64() { return fixed<std::uint64_t>(); }
     std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
-    int i32() { return static_cast<int>(i64()); }
     std::string_view view() {
-        std::uint64_t n = u64();
-        if (!m_ok || n > m_in.size() - m_pos) {
+        std::uint32_t n = u32();
+        if (n > m_in.size() - m_pos) {
             m_ok = false;
+            m_pos = m_in.size();
             return {};
         }
         std::string_view s = m_in.substr(m_pos, n);
         m_pos += n;
         return s;
     }
-    std::string str() { return std::string(view()); }
-    std::vector<std::string> strs() {
-        std::uint64_t n = u64();
-        std::vector<std::string> v;
-        for (std::uint64_t i = 0; i < n && m_ok; ++i) {
-            v.push_back(str());
+    void skip() { view(); }
+    void str(std::string& out) { out.assign(view()); }
+    void strs(std::vector<std::string>& out) {
+        std::uint32_t n = u32();
+        if (n == 0) {
+            out.clear();
+            return;
         }
-        return v;
+        // Each string takes at least its length: a count beyond that is damage.
+        if (n > (m_in.size() - m_pos) / sizeof(std::uint32_t)) {
+            m_ok = false;
+            return;
+        }
+        out.clear();
+        out.reserve(n);
+        for (std::uint32_t i = 0; i < n && m_ok; ++i) {
+            out.emplace_back(view());
+        }
     }
 
   private:
@@ -122,67 +151,77 @@ FileStamp read_stamp(Reader& r) {
     return s;
 }
 
-void write_result(Writer& w, const ReadResult& res) {
-    w.u64(res.revision ? 1 : 0);
-    if (res.revision) {
-        const Revision& v = *res.revision;
-        w.str(v.id);
-        w.strs(v.down_revisions);
-        w.strs(v.branch_labels);
-        w.strs(v.depends_on);
-        w.str(v.doc);
-        w.str(v.message);
-        w.str(v.create_date);
-        w.str(v.path);
-        for (int n : {v.line, v.down_line, v.labels_line, v.depends_line, v.data_only ? 1 : 0}) {
-            w.i64(n);
-        }
-    }
-    w.u64(res.findings.size());
-    for (const auto& f : res.findings) {
-        w.i64(static_cast<int>(f.severity));
-        w.str(f.code);
-        w.str(f.file);
-        w.i64(f.line);
-        w.i64(f.column);
-        w.str(f.message);
-    }
-}
-
-ReadResult read_result(Reader& r) {
-    ReadResult res;
-    if (r.u64() == 1) {
-        Revision v;
-        v.id = r.str();
-        v.down_revisions = r.strs();
-        v.branch_labels = r.strs();
-        v.depends_on = r.strs();
-        v.doc = r.str();
-        v.message = r.str();
-        v.create_date = r.str();
-        v.path = r.str();
+// Whether `r` holds a revision: into `v`, with the text asked for.
+bool read_result(Reader& r, HeaderText text, Revision& v, std::vector<Finding>& findings) {
+    std::uint32_t flags = r.u32();
+    if ((flags & has_revision) != 0) {
+        r.str(v.id);
+        r.strs(v.down_revisions);
+        r.strs(v.branch_labels);
+        r.strs(v.depends_on);
         v.line = r.i32();
         v.down_line = r.i32();
         v.labels_line = r.i32();
         v.depends_line = r.i32();
-        v.data_only = r.i32() != 0;
-        res.revision = std::move(v);
+        v.data_only = (flags & is_data_only) != 0;
+        for (auto [field, out] : {std::pair{HeaderText::message, &v.message},
+                                  std::pair{HeaderText::create_date, &v.create_date},
+                                  std::pair{HeaderText::doc, &v.doc}}) {
+            if (wants(text, field)) {
+                r.str(*out);
+            } else {
+                r.skip();
+            }
+        }
     }
-    std::uint64_t n = r.u64();
-    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+    std::uint32_t n = r.u32();
+    for (std::uint32_t i = 0; i < n && r.ok(); ++i) {
         Finding f;
         f.severity = static_cast<Severity>(r.i32());
-        f.code = r.str();
-        f.file = r.str();
+        r.str(f.code);
+        r.str(f.file);
         f.line = r.i32();
         f.column = r.i32();
-        f.message = r.str();
-        res.findings.push_back(std::move(f));
+        r.str(f.message);
+        findings.push_back(std::move(f));
     }
-    return res;
+    return (flags & has_revision) != 0;
 }
 
 }  // namespace
+
+struct HeaderCache::Index {
+    std::once_flag built;
+    std::unordered_map<std::string_view, std::size_t> by_path;
+};
+
+std::string HeaderCache::encode(const ReadResult& res) {
+    Writer w;
+    const Revision* v = res.revision ? &*res.revision : nullptr;
+    w.u32((v != nullptr ? has_revision : 0U) | (v != nullptr && v->data_only ? is_data_only : 0U));
+    if (v != nullptr) {
+        w.str(v->id);
+        w.strs(v->down_revisions);
+        w.strs(v->branch_labels);
+        w.strs(v->depends_on);
+        for (int n : {v->line, v->down_line, v->labels_line, v->depends_line}) {
+            w.i32(n);
+        }
+        w.str(v->message);
+        w.str(v->create_date);
+        w.str(v->doc);
+    }
+    w.u32(static_cast<std::uint32_t>(res.findings.size()));
+    for (const auto& f : res.findings) {
+        w.i32(static_cast<int>(f.severity));
+        w.str(f.code);
+        w.str(f.file);
+        w.i32(f.line);
+        w.i32(f.column);
+        w.str(f.message);
+    }
+    return std::move(w.out());
+}
 
 HeaderCache HeaderCache::open(const std::string& root_abs) {
     HeaderCache cache;
@@ -198,102 +237,179 @@ HeaderCache HeaderCache::open(const std::string& root_abs) {
                   static_cast<unsigned long long>(fnv1a(root_abs)));
     cache.m_file = dir + name;
     cache.m_root = root_abs;
-    std::FILE* f = std::fopen(cache.m_file.c_str(), "rb");
-    if (f == nullptr) {
+    int fd = ::open(cache.m_file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         return cache;
     }
-    std::string& data = cache.m_data;
+    // Mapped, not read: the pages are the page cache's, so nothing is copied
+    // or zeroed, and only what is decoded is touched. The cache is replaced
+    // by rename, never rewritten in place, so the mapping stays whole.
     struct stat st {};
-    if (::fstat(::fileno(f), &st) == 0 && st.st_size > 0) {
-        data.resize(static_cast<std::size_t>(st.st_size));
-        data.resize(std::fread(data.data(), 1, data.size(), f));
+    void* addr = MAP_FAILED;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        addr = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ,
+                      MAP_PRIVATE | MAP_POPULATE, fd, 0);
     }
-    std::fclose(f);
-    std::string_view view(data);
+    ::close(fd);
+    if (addr == MAP_FAILED) {
+        return cache;
+    }
+    auto size = static_cast<std::size_t>(st.st_size);
+    cache.m_map = std::shared_ptr<const char>(static_cast<const char*>(addr),
+                                              [size](const char* p) {
+                                                  ::munmap(const_cast<char*>(p), size);
+                                              });
+    std::string_view view(cache.m_map.get(), size);
     std::string_view head(magic, sizeof magic - 1);
     if (view.substr(0, head.size()) != head) {
         return cache;
     }
     Reader r(view.substr(head.size()));
     // The file names its root, so a hash collision never mixes projects.
-    if (r.str() != root_abs) {
+    if (r.view() != root_abs) {
         return cache;
     }
-    // Entries are only sliced here; each is decoded when it is taken, on the
-    // thread that asks, and only if its file is still the same.
-    std::vector<Entry> entries;
-    while (r.ok() && !r.done()) {
-        std::string_view path = r.view();
-        FileStamp stamp = read_stamp(r);
-        std::string_view encoded = r.view();
-        if (r.ok()) {
-            entries.push_back(Entry{path, stamp, encoded});
-        }
+    std::uint32_t count = r.u32();
+    if (!r.ok() || count > (view.size() - head.size() - r.pos()) / sizeof(std::uint32_t)) {
+        return cache;
     }
-    if (r.ok()) {
-        cache.m_entries = std::move(entries);
-    }
+    std::string_view rest = view.substr(head.size() + r.pos());
+    // Entries are not even sliced here: each is found by its offset and
+    // decoded when it is taken, on the thread that asks, and only if its
+    // file is still the same.
+    cache.m_offsets = rest.substr(0, count * sizeof(std::uint32_t));
+    cache.m_data = rest.substr(count * sizeof(std::uint32_t));
+    cache.m_count = count;
+    cache.m_index = std::make_shared<Index>();
     return cache;
 }
 
-void HeaderCache::index(const std::vector<std::string>& paths) {
-    bool same_order = m_entries.size() == paths.size();
-    for (std::size_t i = 0; same_order && i < paths.size(); ++i) {
-        same_order = m_entries[i].path == paths[i];
+std::string_view HeaderCache::entry_at(std::size_t k) const {
+    std::uint32_t offset = 0;
+    std::memcpy(&offset, m_offsets.data() + k * sizeof offset, sizeof offset);
+    if (offset > m_data.size()) {
+        return {};
     }
-    if (same_order) {
-        return;
-    }
-    m_by_path.reserve(m_entries.size());
-    for (std::size_t i = 0; i < m_entries.size(); ++i) {
-        m_by_path.emplace(m_entries[i].path, i);
-    }
+    Reader r(m_data.substr(offset));
+    r.skip();
+    read_stamp(r);
+    r.skip();
+    return r.ok() ? m_data.substr(offset, r.pos()) : std::string_view();
 }
 
-std::optional<ReadResult> HeaderCache::take(const std::string& path, std::size_t position,
-                                            const FileStamp& stamp) const {
-    const Entry* entry = nullptr;
-    if (position < m_entries.size() && m_entries[position].path == path) {
-        entry = &m_entries[position];
-    } else if (auto it = m_by_path.find(path); it != m_by_path.end()) {
-        entry = &m_entries[it->second];
+std::string_view HeaderCache::path_at(std::size_t k) const {
+    if (k >= m_count) {
+        return {};
     }
-    if (entry == nullptr || !(entry->stamp == stamp)) {
+    Reader r(entry_at(k));
+    return r.view();
+}
+
+std::string_view HeaderCache::entry(const std::string& path, std::size_t position) const {
+    if (m_count == 0) {
+        return {};
+    }
+    if (position < m_count) {
+        std::string_view e = entry_at(position);
+        Reader r(e);
+        if (r.view() == path) {
+            return e;
+        }
+    }
+    // A file added, removed or renamed since the cache was written moves the
+    // others: from then on they are found by path.
+    std::call_once(m_index->built, [this] {
+        m_index->by_path.reserve(m_count);
+        for (std::size_t k = 0; k < m_count; ++k) {
+            std::string_view e = entry_at(k);
+            Reader r(e);
+            std::string_view p = r.view();
+            if (!e.empty()) {
+                m_index->by_path.emplace(p, k);
+            }
+        }
+    });
+    auto it = m_index->by_path.find(path);
+    return it == m_index->by_path.end() ? std::string_view() : entry_at(it->second);
+}
+
+std::optional<bool> HeaderCache::take(const std::string& path, std::size_t position,
+                                      const FileStamp& stamp, HeaderText text, Revision& rev,
+                                      std::vector<Finding>& findings) const {
+    std::string_view e = entry(path, position);
+    if (e.empty()) {
         return std::nullopt;
     }
-    Reader r(entry->encoded);
-    ReadResult result = read_result(r);
-    if (!r.ok() || !r.done()) {
+    Reader r(e);
+    r.skip();
+    if (!(read_stamp(r) == stamp)) {
+        return std::nullopt;
+    }
+    Reader body(r.view());
+    std::size_t had = findings.size();
+    bool present = read_result(body, text, rev, findings);
+    if (!body.ok() || !body.done()) {
+        findings.resize(had);
         return std::nullopt;  // a damaged entry: read the file instead
     }
-    return result;
+    return present;
 }
 
-void HeaderCache::save(const std::vector<std::string>& paths,
-                       const std::vector<std::optional<FileStamp>>& stamps,
-                       const std::vector<ReadResult>& results, std::size_t hits) {
-    if (!enabled() || (hits == paths.size() && m_entries.size() == paths.size())) {
+void HeaderCache::save(const std::vector<std::string>& paths, const std::vector<char>& taken,
+                       const std::vector<Fresh>& fresh) const {
+    if (!enabled() || (fresh.empty() && m_count == paths.size() &&
+                       std::find(taken.begin(), taken.end(), 0) == taken.end())) {
         return;
     }
     constexpr std::int64_t racy_ns = 2'000'000'000;
+    auto racy = [&](const FileStamp& stamp) {
+        return stamp.mtime_ns > m_now_ns - racy_ns || stamp.ctime_ns > m_now_ns - racy_ns;
+    };
     std::string dir = m_file.substr(0, m_file.rfind('/'));
     std::string parent = dir.substr(0, dir.rfind('/'));
     ::mkdir(parent.c_str(), 0700);
     ::mkdir(dir.c_str(), 0700);
+    Writer body;
+    std::vector<std::uint32_t> offsets;
+    offsets.reserve(paths.size());
+    auto next_fresh = fresh.begin();
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        while (next_fresh != fresh.end() && next_fresh->position < i) {
+            ++next_fresh;
+        }
+        if (next_fresh != fresh.end() && next_fresh->position == i) {
+            if (!racy(next_fresh->stamp)) {
+                offsets.push_back(static_cast<std::uint32_t>(body.out().size()));
+                body.str(paths[i]);
+                write_stamp(body, next_fresh->stamp);
+                body.str(next_fresh->encoded);
+            }
+            continue;
+        }
+        if (i >= taken.size() || taken[i] == 0) {
+            continue;
+        }
+        // Unchanged, so copied as it was.
+        std::string_view kept = entry(paths[i], i);
+        Reader r(kept);
+        r.skip();
+        if (kept.empty() || racy(read_stamp(r))) {
+            continue;
+        }
+        offsets.push_back(static_cast<std::uint32_t>(body.out().size()));
+        body.out() += kept;
+    }
+    if (body.out().size() > UINT32_MAX) {
+        return;
+    }
     Writer w;
     w.out() = magic;
     w.str(m_root);
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-        const auto& stamp = stamps[i];
-        if (!stamp || stamp->mtime_ns > m_now_ns - racy_ns || stamp->ctime_ns > m_now_ns - racy_ns) {
-            continue;
-        }
-        w.str(paths[i]);
-        write_stamp(w, *stamp);
-        Writer entry;
-        write_result(entry, results[i]);
-        w.str(entry.out());
+    w.u32(static_cast<std::uint32_t>(offsets.size()));
+    for (std::uint32_t o : offsets) {
+        w.u32(o);
     }
+    w.out() += body.out();
     // Written aside and renamed over, so a reader never sees half a file and
     // two processes saving at once leave one whole cache.
     std::string tmp = m_file + "." + std::to_string(::getpid()) + ".tmp";

@@ -3,11 +3,13 @@
 #include "migcheck/revision/revision.hpp"
 #include "migcheck/util/file_source.hpp"
 
-#include <unordered_map>
-#include <vector>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace migcheck::revision {
 
@@ -25,46 +27,59 @@ class HeaderCache {
     static HeaderCache open(const std::string& root_abs);
 
     HeaderCache() = default;
-    // Keys are views into the loaded file, which a move keeps in place and a
-    // copy would not.
-    HeaderCache(const HeaderCache&) = delete;
-    HeaderCache& operator=(const HeaderCache&) = delete;
-    HeaderCache(HeaderCache&&) = default;
-    HeaderCache& operator=(HeaderCache&&) = default;
 
     bool enabled() const { return !m_file.empty(); }
 
-    // Decodes the result cached for `path` when its stamp is unchanged.
-    // `position` is the file's place in load order: the cache is written in
-    // that order, so the entry there is tried first, without hashing. Call
-    // index() once before taking from several threads.
-    std::optional<ReadResult> take(const std::string& path, std::size_t position,
-                                   const FileStamp& stamp) const;
+    // The files the cache holds, in the load order of the run that wrote it;
+    // a damaged entry's path is "".
+    std::size_t size() const { return m_count; }
+    std::string_view path_at(std::size_t k) const;
 
-    // Prepares lookups for these files: when the cache holds them in the
-    // same order (the usual case), nothing; otherwise a by-path index.
-    void index(const std::vector<std::string>& paths);
+    // Decodes the result cached for `path` when its stamp is unchanged:
+    // fills `rev` (only the text in `text`; Revision::path is left as it
+    // is) and appends the file's findings to `findings`, and says whether
+    // the file holds a revision. nullopt, with both left unspecified, on a
+    // miss.
+    // `position` is the file's place in load order: the cache is written in
+    // that order, so the entry there is tried first, without hashing. Safe to
+    // call from several threads at once.
+    std::optional<bool> take(const std::string& path, std::size_t position, const FileStamp& stamp,
+                             HeaderText text, Revision& rev, std::vector<Finding>& findings) const;
+
+    // The entry save() writes for a file read afresh.
+    static std::string encode(const ReadResult& result);
+
+    // A file read afresh: its place in load order, its stamp, and encode()
+    // of what was read.
+    struct Fresh {
+        std::size_t position;
+        FileStamp stamp;
+        std::string encoded;
+    };
 
     // Writes the cache for exactly these files, atomically (write, rename),
     // when it differs from what was read: a file new or changed since, or one
-    // gone. Files changed in the last two seconds are left out: a later change
-    // within the file system's timestamp granularity would leave the stamp
-    // equal (git's "racy" files).
-    void save(const std::vector<std::string>& paths,
-              const std::vector<std::optional<FileStamp>>& stamps,
-              const std::vector<ReadResult>& results, std::size_t hits);
+    // gone. `taken[i]` says file i was taken from the cache: it is copied as
+    // it is. `fresh` holds the files read afresh, by position. Any other file
+    // had no stamp and is left out. Files changed in the last two seconds are
+    // left out too: a later change within the file system's timestamp
+    // granularity would leave the stamp equal (git's "racy" files).
+    void save(const std::vector<std::string>& paths, const std::vector<char>& taken,
+              const std::vector<Fresh>& fresh) const;
 
   private:
-    struct Entry {
-        std::string_view path;     // in m_data
-        FileStamp stamp;
-        std::string_view encoded;  // the ReadResult, in m_data
-    };
+    struct Index;
+    // The entry for `path`, or an empty view.
+    std::string_view entry(const std::string& path, std::size_t position) const;
+    std::string_view entry_at(std::size_t k) const;
+
     std::string m_file;
     std::string m_root;
-    std::string m_data;           // the cache file; entries point into it
-    std::vector<Entry> m_entries;  // in the order written: load order
-    std::unordered_map<std::string_view, std::size_t> m_by_path;
+    std::shared_ptr<const char> m_map;  // the cache file, mapped; entries point into it
+    std::string_view m_data;            // what follows the header
+    std::string_view m_offsets;         // one u32 per entry, into m_data, in load order
+    std::size_t m_count = 0;
+    std::shared_ptr<Index> m_index;     // by path, built at the first entry out of place
     std::int64_t m_now_ns = 0;
 };
 

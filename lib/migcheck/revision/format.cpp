@@ -3,51 +3,88 @@
 #include "migcheck/util/text.hpp"
 
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace migcheck::revision {
 namespace {
+
+using namespace std::string_view_literals;  // literals appended without strlen
 
 std::string down_text(const Revision& r) {
     return r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", ");
 }
 
-std::string labels_text(const Graph& g, int i) {
-    const auto& labels = g.labels(i);
-    return labels.empty() ? std::string() : " (" + text::join(labels, ", ") + ")";
+void append_joined(std::string& out, const std::vector<std::string>& parts) {
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        if (k != 0) {
+            out += ", "sv;
+        }
+        out += parts[k];
+    }
 }
 
-std::string head_marks(const Graph& g, int i) {
-    std::string s;
+void append_labels(std::string& out, const Graph& g, int i) {
+    const auto& labels = g.labels(i);
+    if (!labels.empty()) {
+        out += " ("sv;
+        append_joined(out, labels);
+        out += ')';
+    }
+}
+
+void append_head_marks(std::string& out, const Graph& g, int i) {
     if (g.is_real_head(i)) {
-        s += " (head)";
+        out += " (head)"sv;
     }
     if (g.is_head(i) && !g.is_real_head(i)) {
-        s += " (effective head)";
+        out += " (effective head)"sv;
     }
-    return s;
 }
 
 }  // namespace
 
-std::string history_line(const Graph& g, int i) {
+void append_history_line(std::string& out, const Graph& g, int i) {
     const Revision& r = g.at(i);
-    std::string s = down_text(r);
-    if (!r.depends_on.empty()) {
-        s += " (" + text::join(r.depends_on, ", ") + ")";
+    if (r.down_revisions.empty()) {
+        out += "<base>"sv;
+    } else {
+        append_joined(out, r.down_revisions);
     }
-    s += " -> " + r.id + labels_text(g, i) + head_marks(g, i);
+    if (!r.depends_on.empty()) {
+        out += " ("sv;
+        append_joined(out, r.depends_on);
+        out += ')';
+    }
+    out += " -> "sv;
+    out += r.id;
+    append_labels(out, g, i);
+    append_head_marks(out, g, i);
     if (g.is_branch_point(i)) {
-        s += " (branchpoint)";
+        out += " (branchpoint)"sv;
     }
     if (g.is_merge_point(i)) {
-        s += " (mergepoint)";
+        out += " (mergepoint)"sv;
     }
-    s += ", " + r.message;
+    out += ", "sv;
+    out += r.message;
+}
+
+std::string history_line(const Graph& g, int i) {
+    std::string s;
+    append_history_line(s, g, i);
     return s;
 }
 
+void append_heads_line(std::string& out, const Graph& g, int i) {
+    out += g.at(i).id;
+    append_labels(out, g, i);
+    append_head_marks(out, g, i);
+}
+
 std::string heads_line(const Graph& g, int i) {
-    return g.at(i).id + labels_text(g, i) + head_marks(g, i);
+    std::string s;
+    append_heads_line(s, g, i);
+    return s;
 }
 
 std::string verbose_entry(const Graph& g, int i, const std::string& root) {

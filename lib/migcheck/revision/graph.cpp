@@ -4,21 +4,15 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
-#include <set>
 
 namespace migcheck::revision {
 namespace {
-
-constexpr std::size_t max_id_length = 32;
 
 void push_unique(std::vector<int>& v, int x) {
     if (std::find(v.begin(), v.end(), x) == v.end()) {
         v.push_back(x);
     }
 }
-
-std::string where(const Revision& r, int line) { return r.path + ":" + std::to_string(line); }
 
 bool all_digits(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -81,298 +75,6 @@ std::optional<Relative> match_relative(const std::string& s) {
 
 }  // namespace
 
-Graph::Graph(std::vector<Revision> revisions) {
-    // Index ids in load order; a later duplicate is reported and left out.
-    m_index.reserve(revisions.size());
-    m_revs.reserve(revisions.size());
-    for (auto& r : revisions) {
-        auto it = m_index.find(r.id);
-        if (it != m_index.end()) {
-            const Revision& first = m_revs[static_cast<std::size_t>(it->second)];
-            m_findings.push_back(Finding{Severity::error, "duplicate-revision", r.path, r.line, 1,
-                                         "revision id '" + r.id + "' is also declared in " +
-                                             where(first, first.line) +
-                                             "; give one of them a new id"});
-            continue;
-        }
-        if (r.id.size() > max_id_length) {
-            m_findings.push_back(Finding{Severity::error, "revision-id-too-long", r.path, r.line, 1,
-                                         "revision id '" + r.id + "' has " +
-                                             std::to_string(r.id.size()) +
-                                             " characters; alembic_version.version_num holds 32"});
-        }
-        m_index.emplace(r.id, static_cast<int>(m_revs.size()));
-        m_revs.push_back(std::move(r));
-    }
-    std::size_t n = m_revs.size();
-    m_next.resize(n);
-    m_all_next.resize(n);
-    m_down.resize(n);
-    m_deps.resize(n);
-    m_norm_down.resize(n);
-    m_labels.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        for (const auto& label : m_revs[i].branch_labels) {
-            auto used = m_label_index.find(label);
-            auto as_id = m_index.find(label);
-            if (used != m_label_index.end() || as_id != m_index.end()) {
-                const Revision& other =
-                    m_revs[static_cast<std::size_t>(used != m_label_index.end() ? used->second
-                                                                                : as_id->second)];
-                m_findings.push_back(Finding{
-                    Severity::error, "duplicate-branch-label", m_revs[i].path,
-                    m_revs[i].labels_line, 1,
-                    "branch label '" + label + "' of revision " + m_revs[i].id +
-                        " is already used by revision " + other.id + " (" +
-                        where(other, used != m_label_index.end() ? other.labels_line : other.line) +
-                        ")"});
-                continue;
-            }
-            m_label_index.emplace(label, static_cast<int>(i));
-        }
-    }
-    link();
-    find_cycles();
-    for (std::size_t i = 0; i < n; ++i) {
-        for (int p : m_down[i]) {
-            m_next[static_cast<std::size_t>(p)].push_back(static_cast<int>(i));
-            push_unique(m_all_next[static_cast<std::size_t>(p)], static_cast<int>(i));
-        }
-        for (int d : m_deps[i]) {
-            push_unique(m_all_next[static_cast<std::size_t>(d)], static_cast<int>(i));
-        }
-    }
-    normalize_dependencies();
-    propagate_labels();
-}
-
-std::optional<int> Graph::find(const std::string& id) const {
-    auto it = m_index.find(id);
-    if (it == m_index.end()) {
-        return std::nullopt;
-    }
-    return it->second;
-}
-
-void Graph::link() {
-    std::vector<std::string> ids;
-    ids.reserve(m_revs.size());
-    for (const auto& r : m_revs) {
-        ids.push_back(r.id);
-    }
-    auto lookup = [&](const std::string& id) -> std::optional<int> {
-        if (auto i = find(id)) {
-            return i;
-        }
-        auto l = m_label_index.find(id);
-        if (l != m_label_index.end()) {
-            return l->second;
-        }
-        return std::nullopt;
-    };
-    for (std::size_t i = 0; i < m_revs.size(); ++i) {
-        const Revision& r = m_revs[i];
-        for (const auto& d : r.down_revisions) {
-            if (auto p = lookup(d)) {
-                push_unique(m_down[i], *p);
-            } else {
-                m_findings.push_back(Finding{
-                    Severity::error, "missing-parent", r.path, r.down_line, 1,
-                    "down_revision '" + d + "' of revision " + r.id + " is not a known revision" +
-                        (ids.size() < 5000 ? text::did_you_mean(d, ids) : std::string()) +
-                        "; fix the id, or restore the missing revision file"});
-            }
-        }
-        for (const auto& d : r.depends_on) {
-            if (auto p = lookup(d)) {
-                if (std::find(m_down[i].begin(), m_down[i].end(), *p) == m_down[i].end()) {
-                    push_unique(m_deps[i], *p);
-                }
-            } else {
-                m_findings.push_back(Finding{
-                    Severity::error, "missing-dependency", r.path, r.depends_line, 1,
-                    "depends_on '" + d + "' of revision " + r.id +
-                        " is not a known revision or branch label" +
-                        (ids.size() < 5000 ? text::did_you_mean(d, ids) : std::string())});
-            }
-        }
-    }
-}
-
-void Graph::find_cycles() {
-    // Tarjan's strongly connected components, iteratively, over parent edges
-    // of both kinds. Members of a cycle lose their edges to each other, so the
-    // graph left is acyclic and every walk ends.
-    std::size_t n = m_revs.size();
-    std::vector<int> index(n, -1), low(n, 0), comp(n, -1);
-    std::vector<char> on_stack(n, 0);
-    std::vector<int> stack;
-    int counter = 0;
-    int comps = 0;
-    // Edge k of v: its parents first, then its dependencies.
-    auto edge_count = [&](int v) {
-        return m_down[static_cast<std::size_t>(v)].size() + m_deps[static_cast<std::size_t>(v)].size();
-    };
-    auto edge = [&](int v, std::size_t k) {
-        const auto& down = m_down[static_cast<std::size_t>(v)];
-        return k < down.size() ? down[k] : m_deps[static_cast<std::size_t>(v)][k - down.size()];
-    };
-    struct Frame {
-        int v;
-        std::size_t k;
-    };
-    for (std::size_t s = 0; s < n; ++s) {
-        if (index[s] != -1) {
-            continue;
-        }
-        std::vector<Frame> call{{static_cast<int>(s), 0}};
-        index[s] = low[s] = counter++;
-        stack.push_back(static_cast<int>(s));
-        on_stack[s] = 1;
-        while (!call.empty()) {
-            Frame& f = call.back();
-            auto v = static_cast<std::size_t>(f.v);
-            if (f.k < edge_count(f.v)) {
-                auto w = static_cast<std::size_t>(edge(f.v, f.k++));
-                if (index[w] == -1) {
-                    index[w] = low[w] = counter++;
-                    stack.push_back(static_cast<int>(w));
-                    on_stack[w] = 1;
-                    call.push_back(Frame{static_cast<int>(w), 0});
-                } else if (on_stack[w] != 0) {
-                    low[v] = std::min(low[v], index[w]);
-                }
-                continue;
-            }
-            if (low[v] == index[v]) {
-                for (;;) {
-                    auto w = static_cast<std::size_t>(stack.back());
-                    stack.pop_back();
-                    on_stack[w] = 0;
-                    comp[w] = comps;
-                    if (w == v) {
-                        break;
-                    }
-                }
-                ++comps;
-            }
-            int done = f.v;
-            call.pop_back();
-            if (!call.empty()) {
-                auto parent = static_cast<std::size_t>(call.back().v);
-                low[parent] = std::min(low[parent], low[static_cast<std::size_t>(done)]);
-            }
-        }
-    }
-    // Only components of two or more revisions are cycles; the rest, nearly
-    // always all of them, are single revisions and need no list.
-    std::vector<int> size(static_cast<std::size_t>(comps), 0);
-    for (std::size_t v = 0; v < n; ++v) {
-        ++size[static_cast<std::size_t>(comp[v])];
-    }
-    std::map<int, std::vector<int>> members;
-    for (std::size_t v = 0; v < n; ++v) {
-        if (size[static_cast<std::size_t>(comp[v])] > 1) {
-            members[comp[v]].push_back(static_cast<int>(v));
-        }
-    }
-    for (auto& [c, group] : members) {
-        std::sort(group.begin(), group.end(),
-                  [&](int a, int b) { return at(a).id < at(b).id; });
-        std::vector<std::string> names;
-        for (int g : group) {
-            names.push_back(at(g).id + " (" + at(g).path + ")");
-        }
-        const Revision& first = at(group[0]);
-        m_findings.push_back(Finding{Severity::error, "cycle", first.path, first.down_line, 1,
-                                     "revisions form a cycle through down_revision/depends_on: " +
-                                         text::join(names, ", ") +
-                                         "; one of them must name an older parent"});
-        for (int g : group) {
-            auto drop = [&](std::vector<int>& v) {
-                std::erase_if(v, [&](int x) { return comp[static_cast<std::size_t>(x)] == c; });
-            };
-            drop(m_down[static_cast<std::size_t>(g)]);
-            drop(m_deps[static_cast<std::size_t>(g)]);
-        }
-    }
-}
-
-void Graph::normalize_dependencies() {
-    for (std::size_t i = 0; i < m_revs.size(); ++i) {
-        if (m_deps[i].empty()) {
-            continue;  // normalized_down() falls back to down()
-        }
-        std::vector<int> norm = m_down[i];
-        {
-            std::vector<int> deps = m_deps[i];
-            std::vector<char> anc = ancestors({static_cast<int>(i)}, false);
-            for (std::size_t a = 0; a < anc.size() && !deps.empty(); ++a) {
-                if (anc[a] == 0 || a == i) {
-                    continue;
-                }
-                for (int d : m_deps[a]) {
-                    std::erase(deps, d);
-                }
-            }
-            for (int d : deps) {
-                push_unique(norm, d);
-            }
-        }
-        m_norm_down[i] = std::move(norm);
-    }
-}
-
-void Graph::propagate_labels() {
-    // Most histories declare no branch label at all.
-    if (m_label_index.empty()) {
-        return;
-    }
-    std::vector<std::set<std::string>> labels(m_revs.size());
-    for (std::size_t i = 0; i < m_revs.size(); ++i) {
-        labels[i].insert(m_revs[i].branch_labels.begin(), m_revs[i].branch_labels.end());
-    }
-    for (std::size_t i = 0; i < m_revs.size(); ++i) {
-        const auto& own = m_revs[i].branch_labels;
-        if (own.empty()) {
-            continue;
-        }
-        // Descendants through down_revision, depth first as Alembic walks
-        // them; the last one reached is where the upward walk starts.
-        std::vector<char> seen(m_revs.size(), 0);
-        std::vector<int> todo{static_cast<int>(i)};
-        int last = static_cast<int>(i);
-        while (!todo.empty()) {
-            int v = todo.back();
-            todo.pop_back();
-            if (seen[static_cast<std::size_t>(v)] != 0) {
-                continue;
-            }
-            seen[static_cast<std::size_t>(v)] = 1;
-            labels[static_cast<std::size_t>(v)].insert(own.begin(), own.end());
-            std::vector<int> kids = next(v);
-            std::sort(kids.begin(), kids.end(), [&](int a, int b) { return at(a).id > at(b).id; });
-            for (int k : kids) {
-                todo.push_back(k);
-            }
-            last = v;
-        }
-        for (int p = last;;) {
-            if (all_next(p).size() > 1 || is_merge_point(p)) {
-                break;
-            }
-            labels[static_cast<std::size_t>(p)].insert(own.begin(), own.end());
-            if (down(p).empty()) {
-                break;
-            }
-            p = down(p)[0];
-        }
-    }
-    for (std::size_t i = 0; i < m_revs.size(); ++i) {
-        m_labels[i].assign(labels[i].begin(), labels[i].end());
-    }
-}
-
 std::vector<int> Graph::heads() const {
     std::vector<int> out;
     for (std::size_t i = 0; i < m_revs.size(); ++i) {
@@ -420,15 +122,13 @@ std::vector<char> reach(std::size_t size, const std::vector<int>& targets, Step 
 }  // namespace
 
 std::vector<char> Graph::ancestors(const std::vector<int>& targets, bool with_deps) const {
-    return reach(m_revs.size(), targets, [&](int v) -> const std::vector<int>& {
-        return with_deps ? normalized_down(v) : down(v);
-    });
+    return reach(m_revs.size(), targets,
+                 [&](int v) { return with_deps ? normalized_down(v) : down(v); });
 }
 
 std::vector<char> Graph::descendants(const std::vector<int>& targets, bool with_deps) const {
-    return reach(m_revs.size(), targets, [&](int v) -> const std::vector<int>& {
-        return with_deps ? all_next(v) : next(v);
-    });
+    return reach(m_revs.size(), targets,
+                 [&](int v) { return with_deps ? all_next(v) : next(v); });
 }
 
 bool Graph::shares_lineage(int target, const std::vector<int>& against) const {
@@ -504,11 +204,12 @@ std::vector<int> Graph::topological(const std::vector<char>& todo_in,
     {
         // Parents before children: a post-order of a DFS down the parents.
         std::vector<char> state(m_revs.size(), 0);
+        std::vector<std::pair<int, std::size_t>> stack;
         for (std::size_t root = 0; root < m_revs.size(); ++root) {
             if (state[root] != 0) {
                 continue;
             }
-            std::vector<std::pair<int, std::size_t>> stack{{static_cast<int>(root), 0}};
+            stack.emplace_back(static_cast<int>(root), 0);
             state[root] = 1;
             while (!stack.empty()) {
                 auto& [v, k] = stack.back();
@@ -547,6 +248,7 @@ std::vector<int> Graph::topological(const std::vector<char>& todo_in,
     std::vector<int> output;
     output.reserve(remaining);
     std::size_t idx = 0;
+    std::vector<int> to_add;
     while (!current.empty()) {
         int candidate = current[idx];
         bool blocked = false;
@@ -564,7 +266,7 @@ std::vector<int> Graph::topological(const std::vector<char>& todo_in,
             output.push_back(candidate);
             todo[static_cast<std::size_t>(candidate)] = 0;
         }
-        std::vector<int> to_add;
+        to_add.clear();
         for (int r : normalized_down(candidate)) {
             if (todo[static_cast<std::size_t>(r)] != 0 &&
                 std::find(current.begin(), current.end(), r) == current.end()) {
@@ -601,7 +303,7 @@ std::optional<int> Graph::walk(std::optional<int> start, int steps, const std::s
         std::vector<int> children;
         if (steps > 0) {
             if (cur) {
-                children = next(*cur);
+                children = next(*cur).to_vector();
             } else {
                 for (std::size_t i = 0; i < m_revs.size(); ++i) {
                     if (m_revs[i].down_revisions.empty()) {
@@ -617,7 +319,7 @@ std::optional<int> Graph::walk(std::optional<int> start, int steps, const std::s
             if (at_base) {
                 return cur;
             }
-            children = cur ? down(*cur) : heads();
+            children = cur ? down(*cur).to_vector() : heads();
             if (children.empty()) {
                 at_base = true;
                 cur = std::nullopt;

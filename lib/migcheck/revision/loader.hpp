@@ -19,8 +19,10 @@ struct LoadedHistory {
 // __init__*, editor lock files and __pycache__. Throws usage_error when
 // alembic.ini is missing or a version location does not exist.
 // `cache_root` names the project whose header cache (revision/cache.hpp) to
-// use for files that have stamps; "" reads every file afresh.
+// use for files that have stamps; "" reads every file afresh. `text` is the
+// header text the caller shows: revisions from the cache carry only that.
 LoadedHistory load_history(const FileSource& files, const config::AlembicSettings& alembic,
-                           const std::string& cache_root = "");
+                           const std::string& cache_root = "",
+                           HeaderText text = HeaderText::all);
 
 }  // namespace migcheck::revision

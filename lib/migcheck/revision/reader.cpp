@@ -201,10 +201,7 @@ Finding finding(const std::string& code, const std::string& path, int line, int 
 }  // namespace
 
 bool is_revision_file_name(std::string_view name) {
-    if (name.size() < 3 || name.substr(name.size() - 3) != ".py") {
-        return false;
-    }
-    return !(text::starts_with(name, ".#") || text::starts_with(name, "__init__"));
+    return name.ends_with(".py") && !name.starts_with(".#") && !name.starts_with("__init__");
 }
 
 ReadResult read_revision(std::string_view bytes, const std::string& path) {

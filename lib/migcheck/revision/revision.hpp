@@ -26,6 +26,25 @@ struct Revision {
     bool data_only = false;   // carries a `# migcheck: data-only` comment
 };
 
+// The text of a header beyond what the graph is built from, as flags: what a
+// command shows. Readers that can skip it (the header cache) leave the fields
+// not asked for empty; a file parsed afresh always has all of them.
+enum class HeaderText : unsigned {
+    none = 0,
+    message = 1,      // Revision::message
+    create_date = 2,  // Revision::create_date
+    doc = 4,          // Revision::doc
+    all = 7,
+};
+
+constexpr HeaderText operator|(HeaderText a, HeaderText b) {
+    return static_cast<HeaderText>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+
+constexpr bool wants(HeaderText set, HeaderText field) {
+    return (static_cast<unsigned>(set) & static_cast<unsigned>(field)) != 0;
+}
+
 // The result of reading one file: a revision, or findings that say why not
 // (and sometimes both: a revision with a warning).
 struct ReadResult {

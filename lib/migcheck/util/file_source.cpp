@@ -100,6 +100,37 @@ std::optional<std::string> read_disk_file(const std::string& path) {
 
 namespace {
 
+// A folder's entries, read at once: names one after another in one string,
+// not a string each.
+struct Listing {
+    struct Item {
+        std::uint64_t prefix;  // the name's first eight bytes, big-endian
+        std::uint32_t offset;
+        std::uint32_t size;
+        EntryType type;
+        std::uint32_t target;  // into `targets`, for links
+    };
+    std::string names;
+    std::vector<Item> items;
+    std::vector<std::string> targets{std::string()};  // [0]: none
+
+    std::string_view name(const Item& it) const { return {names.data() + it.offset, it.size}; }
+    std::string_view target(const Item& it) const { return targets[it.target]; }
+
+    // Name order. A version folder holds thousands of names that mostly
+    // differ in their first bytes (revision ids), so the sort runs on the
+    // first eight bytes as a number, which orders as the bytes do, and
+    // compares whole names only on a tie.
+    void sort() {
+        std::sort(items.begin(), items.end(), [this](const Item& a, const Item& b) {
+            if (a.prefix != b.prefix) {
+                return a.prefix < b.prefix;
+            }
+            return name(a) < name(b);
+        });
+    }
+};
+
 std::uint64_t next_serial() {
     static std::atomic<std::uint64_t> counter{0};
     return ++counter;
@@ -126,57 +157,28 @@ class DiskSource : public FileSource {
     }
 
     std::optional<std::vector<DirEntry>> list(const std::string& dir) const override {
-        int dfd = dir_fd(dir);
-        if (dfd < 0) {
+        Listing l;
+        if (!read_dir(dir, l)) {
             return std::nullopt;
         }
-        // fdopendir takes ownership, so it gets its own descriptor.
-        int own = ::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR* d = own < 0 ? nullptr : ::fdopendir(own);
-        if (d == nullptr) {
-            throw runtime_error(full(dir) + ": cannot list directory: " + std::strerror(errno));
-        }
         std::vector<DirEntry> out;
-        while (dirent* e = ::readdir(d)) {
-            std::string name = e->d_name;
-            if (name == "." || name == "..") {
-                continue;
-            }
-            DirEntry entry{name, EntryType::other, {}};
-            unsigned char type = e->d_type;
-            if (type == DT_UNKNOWN) {
-                struct stat lst {};
-                if (::fstatat(dfd, name.c_str(), &lst, AT_SYMLINK_NOFOLLOW) != 0) {
-                    continue;
-                }
-                type = S_ISLNK(lst.st_mode)   ? DT_LNK
-                       : S_ISDIR(lst.st_mode) ? DT_DIR
-                       : S_ISREG(lst.st_mode) ? DT_REG
-                                              : DT_UNKNOWN;
-            }
-            if (type == DT_LNK) {
-                char buf[4096];
-                ssize_t n = ::readlinkat(dfd, name.c_str(), buf, sizeof buf - 1);
-                entry.target = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-                struct stat st {};
-                if (::fstatat(dfd, name.c_str(), &st, 0) != 0) {
-                    entry.type = EntryType::broken_link;
-                } else if (S_ISDIR(st.st_mode)) {
-                    entry.type = EntryType::directory_link;
-                } else if (S_ISREG(st.st_mode)) {
-                    entry.type = EntryType::file;
-                }
-            } else if (type == DT_DIR) {
-                entry.type = EntryType::directory;
-            } else if (type == DT_REG) {
-                entry.type = EntryType::file;
-            }
-            out.push_back(std::move(entry));
+        out.reserve(l.items.size());
+        for (const auto& it : l.items) {
+            out.push_back(DirEntry{std::string(l.name(it)), it.type, std::string(l.target(it))});
         }
-        ::closedir(d);
-        std::sort(out.begin(), out.end(),
-                  [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
         return out;
+    }
+
+    bool visit(const std::string& dir,
+               const std::function<void(const DirEntryView&)>& each) const override {
+        Listing l;
+        if (!read_dir(dir, l)) {
+            return false;
+        }
+        for (const auto& it : l.items) {
+            each(DirEntryView{l.name(it), it.type, l.target(it)});
+        }
+        return true;
     }
 
     std::optional<std::string> read(const std::string& path) const override {
@@ -206,7 +208,12 @@ class DiskSource : public FileSource {
     std::string description() const override { return "the working tree"; }
 
     std::optional<FileStamp> stamp(const std::string& path) const override {
-        std::size_t slash = path.rfind('/');
+        // memrchr, where rfind steps back one byte at a time: thousands of
+        // calls with long file names.
+        const void* last = ::memrchr(path.data(), '/', path.size());
+        std::size_t slash = last == nullptr
+                                ? std::string::npos
+                                : static_cast<std::size_t>(static_cast<const char*>(last) - path.data());
         std::string_view dir =
             slash == std::string::npos ? std::string_view() : std::string_view(path).substr(0, slash);
         const char* name = slash == std::string::npos ? path.c_str() : path.c_str() + slash + 1;
@@ -224,6 +231,76 @@ class DiskSource : public FileSource {
     }
 
   private:
+    // The entries of `dir` in name order; false when it does not exist.
+    bool read_dir(const std::string& dir, Listing& out) const {
+        int dfd = dir_fd(dir);
+        if (dfd < 0) {
+            return false;
+        }
+        // fdopendir takes ownership, so it gets its own descriptor.
+        int own = ::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR* d = own < 0 ? nullptr : ::fdopendir(own);
+        if (d == nullptr) {
+            throw runtime_error(full(dir) + ": cannot list directory: " + std::strerror(errno));
+        }
+        // Room for every entry the folder's size allows (each takes at least
+        // 12 bytes in ext4, 20 in tmpfs's count): pages never used are never
+        // touched, and nothing is copied as the lists grow.
+        struct stat dst {};
+        if (::fstat(dfd, &dst) == 0 && dst.st_size > 0) {
+            auto most = std::min<std::size_t>(static_cast<std::size_t>(dst.st_size) / 12 + 8,
+                                              std::size_t{1} << 20);
+            out.items.reserve(most);
+            out.names.reserve(most * 24);
+        }
+        while (dirent* e = ::readdir(d)) {
+            std::string_view name = e->d_name;
+            if (name == "." || name == "..") {
+                continue;
+            }
+            unsigned char type = e->d_type;
+            if (type == DT_UNKNOWN) {
+                struct stat lst {};
+                if (::fstatat(dfd, e->d_name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
+                    continue;
+                }
+                type = S_ISLNK(lst.st_mode)   ? DT_LNK
+                       : S_ISDIR(lst.st_mode) ? DT_DIR
+                       : S_ISREG(lst.st_mode) ? DT_REG
+                                              : DT_UNKNOWN;
+            }
+            Listing::Item item{0, static_cast<std::uint32_t>(out.names.size()),
+                               static_cast<std::uint32_t>(name.size()), EntryType::other, 0};
+            for (std::size_t k = 0; k < 8; ++k) {
+                item.prefix = (item.prefix << 8) |
+                              (k < name.size() ? static_cast<unsigned char>(name[k]) : 0U);
+            }
+            out.names += name;
+            if (type == DT_LNK) {
+                char buf[4096];
+                ssize_t n = ::readlinkat(dfd, e->d_name, buf, sizeof buf - 1);
+                item.target = static_cast<std::uint32_t>(out.targets.size());
+                out.targets.emplace_back(n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "");
+                struct stat st {};
+                if (::fstatat(dfd, e->d_name, &st, 0) != 0) {
+                    item.type = EntryType::broken_link;
+                } else if (S_ISDIR(st.st_mode)) {
+                    item.type = EntryType::directory_link;
+                } else if (S_ISREG(st.st_mode)) {
+                    item.type = EntryType::file;
+                }
+            } else if (type == DT_DIR) {
+                item.type = EntryType::directory;
+            } else if (type == DT_REG) {
+                item.type = EntryType::file;
+            }
+            out.items.push_back(item);
+        }
+        ::closedir(d);
+        out.sort();
+        return true;
+    }
+
     // A descriptor for a folder, opened once; -1 when it does not exist.
     // Each thread remembers the last folder it asked for: the files of a
     // version location come one after another, and this spares them the
