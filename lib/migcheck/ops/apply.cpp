@@ -350,15 +350,23 @@ std::string excerpt(std::string_view sql) {
 }
 
 void execute(const Execute& change, Context& ctx) {
-    static constexpr std::array<std::string_view, 6> dml = {"INSERT", "UPDATE", "DELETE",
-                                                            "SELECT", "WITH",   "REPLACE"};
-    const std::string keyword = first_keyword(change.sql);
-    if (std::find(dml.begin(), dml.end(), keyword) != dml.end()) {
+    if (!may_change_schema(change)) {
         return;
     }
     ctx.warn("execute-not-modelled", "the symbolic replay does not model this SQL (" +
                                          excerpt(change.sql) + "); the scratch replay runs it");
 }
+
+}  // namespace
+
+bool may_change_schema(const Execute& change) {
+    static constexpr std::array<std::string_view, 6> dml = {"INSERT", "UPDATE", "DELETE",
+                                                            "SELECT", "WITH",   "REPLACE"};
+    const std::string keyword = first_keyword(change.sql);
+    return std::find(dml.begin(), dml.end(), keyword) == dml.end();
+}
+
+namespace {
 
 struct Apply {
     schema::Schema& schema;

@@ -16,4 +16,9 @@ namespace migcheck::ops {
 // is an `execute-not-modelled` warning (the scratch replay runs it).
 void apply(schema::Schema& schema, const Operation& op, std::vector<Finding>& findings);
 
+// Whether op.execute's SQL may change the schema: anything but DML (its
+// first keyword, after blanks, comments and parentheses, INSERT, UPDATE,
+// DELETE, SELECT, WITH or REPLACE).
+bool may_change_schema(const Execute& change);
+
 }  // namespace migcheck::ops

@@ -1,5 +1,6 @@
 #include "migcheck/db/connection.hpp"
 #include "migcheck/db/migrator.hpp"
+#include "migcheck/ops/apply.hpp"
 #include "migcheck/replay/replay.hpp"
 #include "migcheck/schema/compare.hpp"
 #include "migcheck/sql/introspect.hpp"
@@ -41,6 +42,51 @@ int revision_of(const revision::Graph& graph, const std::string& id) {
     return graph.find(id).value_or(0);
 }
 
+// The tables a revision's operations name, or nothing when one runs SQL
+// that may touch any table. The up/down check reads only these back.
+std::optional<std::set<std::string>> touched_tables(const ops::RevisionOps& both) {
+    std::set<std::string> out;
+    for (const ops::Body* body : {&both.upgrade, &both.downgrade}) {
+        for (const auto& op : body->operations) {
+            if (const auto* sql = std::get_if<ops::Execute>(&op.change)) {
+                if (ops::may_change_schema(*sql)) {
+                    return std::nullopt;
+                }
+                continue;
+            }
+            out.insert(ops::target_table(op.change));
+            if (const auto* rename = std::get_if<ops::RenameTable>(&op.change)) {
+                out.insert(rename->new_name);
+            }
+            if (const auto* index = std::get_if<ops::DropIndex>(&op.change);
+                index != nullptr && index->table.empty()) {
+                return std::nullopt;
+            }
+        }
+    }
+    return out;
+}
+
+// The schema with every table not in `only` reduced to its name, to compare
+// with introspect(..., &only).
+schema::Schema restricted(const schema::Schema& full, const std::optional<std::set<std::string>>& only) {
+    if (!only) {
+        return full;
+    }
+    schema::Schema out;
+    for (const auto& t : full.tables) {
+        if (only->count(t.name) != 0) {
+            out.tables.push_back(t);
+        } else {
+            schema::Table bare;
+            bare.name = t.name;
+            bare.where = t.where;
+            out.tables.push_back(std::move(bare));
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 ScratchResult replay_scratch(const revision::Graph& graph, migrate::OpsLoader& ops,
@@ -54,7 +100,8 @@ ScratchResult replay_scratch(const revision::Graph& graph, migrate::OpsLoader& o
     std::map<int, schema::Schema> before;
     migrator.before_step = [&](const migrate::Step& step) {
         if (step.upgrade && options.down_walk) {
-            before[step.revision] = migrator.schema();
+            before[step.revision] = restricted(migrator.schema(),
+                                               touched_tables(ops.get(step.revision)));
         }
     };
     if (auto failure = migrator.run(true, graph.real_heads())) {
@@ -69,7 +116,8 @@ ScratchResult replay_scratch(const revision::Graph& graph, migrate::OpsLoader& o
     std::set<std::string> reported;
     migrator.after_step = [&](const migrate::Step& step) {
         const revision::Revision& rev = graph.at(step.revision);
-        schema::Schema now = sql::introspect(*db, label);
+        std::optional<std::set<std::string>> only = touched_tables(ops.get(step.revision));
+        schema::Schema now = sql::introspect(*db, label, "alembic_version", only ? &*only : nullptr);
         const ops::Body& body = ops.get(step.revision).downgrade;
         for (const auto& d : schema::compare(before[step.revision], now)) {
             // A difference one downgrade leaves behind stays for every

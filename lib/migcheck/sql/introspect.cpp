@@ -249,7 +249,7 @@ schema::Table read_table(SQLite::Database& db, const std::string& name, const st
 }  // namespace
 
 schema::Schema introspect(SQLite::Database& db, const std::string& label,
-                          const std::string& version_table) {
+                          const std::string& version_table, const std::set<std::string>* only) {
     schema::Schema out;
     try {
         // In rowid order, the order tables were created (or last rebuilt).
@@ -263,6 +263,13 @@ schema::Schema introspect(SQLite::Database& db, const std::string& label,
             }
         }
         for (const auto& [name, sql] : tables) {
+            if (only != nullptr && only->count(name) == 0) {
+                schema::Table bare;
+                bare.name = name;
+                bare.where = {label, 0};
+                out.tables.push_back(std::move(bare));
+                continue;
+            }
             out.tables.push_back(read_table(db, name, sql, label));
         }
     } catch (const SQLite::Exception& e) {

@@ -2,6 +2,7 @@
 
 #include "migcheck/schema/schema.hpp"
 
+#include <set>
 #include <string>
 
 namespace SQLite {
@@ -18,8 +19,11 @@ namespace migcheck::sql {
 // unique constraints (the autoindexes of UNIQUE clauses, with the
 // constraint's name when the CREATE TABLE text gives one); foreign keys
 // grouped by constraint, with actions and, from the CREATE TABLE text, names.
-// Every element's Location has `label` as its file and no line.
+// Every element's Location has `label` as its file and no line. With `only`,
+// the tables not in it are listed by name alone, without their columns
+// and constraints: reading a table costs several queries.
 schema::Schema introspect(SQLite::Database& db, const std::string& label,
-                          const std::string& version_table = "alembic_version");
+                          const std::string& version_table = "alembic_version",
+                          const std::set<std::string>* only = nullptr);
 
 }  // namespace migcheck::sql
