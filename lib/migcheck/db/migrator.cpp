@@ -93,8 +93,27 @@ std::optional<StepFailure> Migrator::run_step(const migrate::Step& step,
     if (before_step) {
         before_step(step);
     }
-    schema::Schema work = schema();
+    // The tracked schema is changed in place; any way out before the commit
+    // forgets it, and it is read again from the database when next needed.
+    schema();
+    struct Forget {
+        std::optional<schema::Schema>& tracked;
+        VersionTable& version;
+        bool keep = false;
+        ~Forget() {
+            if (!keep) {
+                tracked.reset();
+                version.forget();  // the rollback may take the table with it
+            }
+        }
+    } forget{m_schema, m_version};
+    schema::Schema& work = *m_schema;
+    std::set<std::string> touched;
     for (const auto& op : body.operations) {
+        touched.insert(ops::target_table(op.change));
+        if (const auto* rename = std::get_if<ops::RenameTable>(&op.change)) {
+            touched.insert(rename->new_name);
+        }
         failure.file = op.where.file;
         failure.line = op.where.line;
         failure.column = op.column;
@@ -139,8 +158,14 @@ std::optional<StepFailure> Migrator::run_step(const migrate::Step& step,
     // What this process wrote: the next step's transaction must find exactly
     // these rows, or another process has moved them in between.
     rows_after = {heads.begin(), heads.end()};
-    // Kept as SQLite holds it, like the introspected schema it started from.
-    m_schema = sql::sqlite_view(work);
+    // Kept as SQLite holds it, like the introspected schema it started from;
+    // only the tables this step changed need lowering.
+    for (const auto& name : touched) {
+        if (schema::Table* t = work.find_table(name)) {
+            sql::lower_to_sqlite(*t);
+        }
+    }
+    forget.keep = true;
     if (after_step) {
         after_step(step);
     }

@@ -41,9 +41,13 @@ std::string version_change_sql(const std::string& name, const migrate::RowChange
 }
 
 bool VersionTable::exists() const {
+    if (m_seen) {
+        return true;
+    }
     SQLite::Statement q(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
     q.bind(1, m_name);
-    return q.executeStep();
+    m_seen = q.executeStep();
+    return m_seen;
 }
 
 std::vector<std::string> VersionTable::rows() const {
@@ -62,6 +66,7 @@ std::vector<std::string> VersionTable::rows() const {
 void VersionTable::ensure() {
     if (!exists()) {
         m_db.exec(version_table_sql(m_name));
+        m_seen = true;
     }
 }
 

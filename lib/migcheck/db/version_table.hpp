@@ -28,6 +28,10 @@ class VersionTable {
     // the rows are not what the change expects ("expected to match one row").
     void apply(const migrate::RowChange& change);
 
+    // Asks the database again next time whether the table exists (after a
+    // rollback).
+    void forget() { m_seen = false; }
+
     // Sets the rows to `rows` in one transaction (stamp), creating the table
     // when needed.
     void replace(const std::vector<std::string>& rows);
@@ -35,6 +39,9 @@ class VersionTable {
   private:
     SQLite::Database& m_db;
     std::string m_name;
+    // Once seen, the table stays: only stamp and apply create it, and no
+    // command drops it.
+    mutable bool m_seen = false;
 };
 
 // The table's CREATE TABLE statement, as Alembic writes it.

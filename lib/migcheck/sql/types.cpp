@@ -177,15 +177,19 @@ Type parse_sqlite_type(std::string_view declared) {
     return t;
 }
 
+void lower_to_sqlite(schema::Table& table) {
+    table.comment.clear();
+    for (auto& column : table.columns) {
+        column.type = parse_sqlite_type(sqlite_type(column.type));
+        column.comment.clear();
+        column.autoincrement.reset();
+    }
+}
+
 schema::Schema sqlite_view(const schema::Schema& schema) {
     schema::Schema out = schema;
     for (auto& table : out.tables) {
-        table.comment.clear();
-        for (auto& column : table.columns) {
-            column.type = parse_sqlite_type(sqlite_type(column.type));
-            column.comment.clear();
-            column.autoincrement.reset();
-        }
+        lower_to_sqlite(table);
     }
     return out;
 }

@@ -31,4 +31,7 @@ schema::Type parse_sqlite_type(std::string_view declared);
 // autoincrement flags, which SQLite does not keep, are cleared.
 schema::Schema sqlite_view(const schema::Schema& schema);
 
+// sqlite_view for one table, in place.
+void lower_to_sqlite(schema::Table& table);
+
 }  // namespace migcheck::sql
