@@ -1,5 +1,6 @@
-"""Benchmark migcheck's `manage_migrations heads|history` against Alembic, and
-`manage_migrations validate` against the closest Python equivalent.
+"""Benchmark migcheck's `manage_migrations heads|history` against Alembic,
+`manage_migrations validate` against the closest Python equivalent, and
+migcheck running migrations (bench_migrate.py) against Alembic.
 
 Start it through bench/run, which picks a Python that can import Alembic.
 See bench/README.md for what is measured and how.
@@ -27,6 +28,11 @@ sys.path.insert(0, BENCH_DIR)
 
 import gen_models  # noqa: E402  (needs BENCH_DIR on sys.path)
 import gen_project  # noqa: E402
+
+# bench_migrate.py imports this module as `bench`; run as a script it is
+# __main__, and a second copy would have its own EXTRA_ENV.
+sys.modules.setdefault("bench", sys.modules[__name__])
+import bench_migrate  # noqa: E402
 
 DEFAULT_SIZES = [100, 1000, 5000, 10000]
 QUICK_SIZES = [100, 1000]
@@ -346,7 +352,7 @@ def measure_validate(case: Case, tools: dict, reps: tuple[int, int], scratch: st
     py_out = run_checked(py_argv, cwd, scratch).stdout
     if (py_out != expected_py or not mig_out.startswith(f"validate: {VALIDATE_TABLES} tables, "
                                                         f"{columns} columns: ")
-            or not mig_out.rstrip().endswith(" agree")):
+            or " agree" not in mig_out):
         case.error = (f"OUTPUT MISMATCH: validate on {case.project}: both must find the models "
                       f"and schema.yaml in agreement\nmigcheck: {mig_out}python: {py_out}")
         log(case.error)
@@ -419,6 +425,9 @@ def target_rows(cases: list[Case]) -> list[str]:
     for case in cases:
         if case.error and not case.migcheck_times:
             continue
+        if case.command in bench_migrate.COMMANDS:
+            rows += bench_migrate.target_rows(case)
+            continue
         label = f"{case.n} | {case.shape} | {case.command}"
         if case.command == "validate":
             m = case.migcheck_median
@@ -471,11 +480,12 @@ def render_report(cases: list[Case], info: dict) -> str:
                   "with schema.yaml, so its \"alembic\" column is `bench/validate_python.py`: "
                   "SQLAlchemy imports the models (bytecode cache warm) and PyYAML loads "
                   "schema.yaml, comparing only names, nullability and primary keys."]
+    lines += bench_migrate.notes(cases)
     lines += ["", "## Targets (informational)", ""]
     rows = target_rows(cases)
-    measured = {c.n for c in cases}
+    measured = {c.n for c in cases if c.command in COMMANDS}
     missing = [n for n in (*SPEEDUP_SIZES, TARGET_SIZE) if n not in measured]
-    if not any(c.command != "validate" for c in cases):
+    if not any(c.command in COMMANDS for c in cases):
         missing = []
     if rows:
         lines += ["| target | N | shape | command | measured | result |",
@@ -492,7 +502,10 @@ def render_report(cases: list[Case], info: dict) -> str:
     else:
         lines.append("migcheck's output equals Alembic's for every case "
                      "(heads: same lines; history: identical, Alembic reading files in name order;"
-                     " validate: both find the models and schema.yaml in agreement).")
+                     " validate: both find the models and schema.yaml in agreement"
+                     + (bench_migrate.check_note()
+                        if any(c.command in bench_migrate.COMMANDS for c in cases) else "")
+                     + ").")
     return "\n".join(lines) + "\n"
 
 
@@ -504,7 +517,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="use the migcheck binaries already built in DIR instead of building "
                         "a Release build in bench/out/build")
     p.add_argument("--quick", action="store_true",
-                   help=f"only N in {QUICK_SIZES} (a minute or so)")
+                   help=f"only N in {QUICK_SIZES} (a minute or so), and smaller migration "
+                        "projects")
     p.add_argument("--sizes", metavar="N,N,...",
                    help=f"revision counts to run (default {','.join(map(str, DEFAULT_SIZES))})")
     p.add_argument("--shapes", metavar="S,S", default=",".join(SHAPES),
@@ -517,6 +531,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="where projects, the build and results.md go (default bench/out)")
     p.add_argument("--validate", choices=["yes", "no", "only"], default="yes",
                    help="time `validate` on a 500-table models project too (default yes)")
+    p.add_argument("--migrate", choices=["yes", "no", "only"], default="yes",
+                   help="time replay, apply and current against Alembic on generated "
+                        "migrations too (default yes; see bench_migrate.py)")
     args = p.parse_args(argv)
     if args.sizes:
         try:
@@ -586,7 +603,11 @@ def main(argv: list[str]) -> int:
     projects_dir = os.path.join(out_dir, "projects")
     cases: list[Case] = []
     failed = False
-    for n in (args.sizes if args.validate != "only" else []):
+    # "only" runs that part alone (both "only": both parts).
+    run_history = args.validate != "only" and args.migrate != "only"
+    run_validate = args.validate == "only" or (args.validate != "no" and args.migrate != "only")
+    run_migrate = args.migrate == "only" or (args.migrate != "no" and args.validate != "only")
+    for n in (args.sizes if run_history else []):
         for shape in args.shapes:
             project = ensure_project(projects_dir, n, shape)
             for command in COMMANDS:
@@ -601,7 +622,7 @@ def main(argv: list[str]) -> int:
                     # Keep an earlier output mismatch of the same case visible.
                     case.error = f"{case.error}\n\n{failure}" if case.error else failure
                 failed |= case.error is not None
-    if args.validate != "no":
+    if run_validate:
         case = Case(VALIDATE_TABLES, "models", "validate", ensure_models_project(projects_dir))
         cases.append(case)
         log(f"bench: {VALIDATE_TABLES} tables validate")
@@ -612,13 +633,23 @@ def main(argv: list[str]) -> int:
                 f"COMMAND FAILED: {e}"
             log(case.error)
         failed |= case.error is not None
+    if run_migrate:
+        try:
+            migrate_cases = bench_migrate.run(args, tools, projects_dir, scratch)
+        except BenchError as e:
+            log(f"bench: {e}")
+            return 1
+        cases += migrate_cases
+        failed |= any(c.error is not None for c in migrate_cases)
 
     rss_method = (f"`{GNU_TIME} -f %M` (one extra run)" if os.access(GNU_TIME, os.X_OK)
                   else "wait4() ru_maxrss, max over the timed runs")
     reps = ", ".join(f"N={n}: {m}/{a}" for n, (m, a) in
-                     ((n, reps_for(n, args)) for n in args.sizes if args.validate != "only"))
-    if args.validate != "no":
+                     ((n, reps_for(n, args)) for n in args.sizes if run_history))
+    if run_validate:
         reps += (", " if reps else "") + "validate: 15/7"
+    if run_migrate:
+        reps += (", " if reps else "") + bench_migrate.reps_note(args)
 
     info = {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
