@@ -2,16 +2,103 @@
 
 #include "migcheck/util/file_source.hpp"
 
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-
-struct git_repository;
+#include <string_view>
+#include <vector>
 
 namespace migcheck::git {
 
-// A git repository opened through libgit2. The only place that includes
-// <git2.h>. Reads never change the working tree, the index or refs.
+namespace detail {
+struct Handle;
+}
+
+// A git object id (SHA-1).
+struct ObjectId {
+    std::array<unsigned char, 20> bytes{};
+
+    // 40 hex digits.
+    std::string hex() const;
+    bool operator==(const ObjectId&) const = default;
+    auto operator<=>(const ObjectId&) const = default;
+};
+
+struct ObjectIdHash {
+    std::size_t operator()(const ObjectId& id) const noexcept {
+        std::size_t h = 0;
+        std::memcpy(&h, id.bytes.data(), sizeof h);  // already uniformly distributed
+        return h;
+    }
+};
+
+enum class ChangeStatus { added, modified, deleted, renamed };
+
+// "added", "modified", "deleted", "renamed".
+const char* status_name(ChangeStatus status);
+
+// One changed file. Paths are relative to the repository's top, '/'-separated.
+struct Change {
+    ChangeStatus status = ChangeStatus::modified;
+    std::string path;      // where the file is now (where it was, when deleted)
+    std::string old_path;  // where it was: differs from `path` only when renamed
+    std::optional<ObjectId> old_blob;  // nullopt when added
+    std::optional<ObjectId> new_blob;  // nullopt when deleted
+    bool link = false;  // the file (the old one, when deleted) is a symbolic link
+
+    bool operator==(const Change&) const = default;
+};
+
+struct DiffOptions {
+    // Folders or files, relative to the repository's top; empty: everything.
+    std::vector<std::string> paths;
+    // false: only files directly inside the folders in `paths`.
+    bool recursive = true;
+    // Pair deleted and added files into renames as git does (50% similar).
+    bool renames = true;
+};
+
+// A reference and the commit it points at.
+struct Ref {
+    std::string name;        // "refs/remotes/origin/main"
+    std::string short_name;  // "origin/main", as git names it in messages
+    ObjectId commit;
+};
+
+// What a revision string names.
+struct Resolved {
+    ObjectId commit;
+    std::string ref;  // the reference it named ("refs/heads/main"), or "" (a sha, HEAD~2)
+};
+
+// A directory entry with the blob behind it.
+struct BlobEntry {
+    DirEntry entry;
+    std::optional<ObjectId> blob;  // files and links to files: the blob read() returns
+};
+
+// The files of a commit or of the index: a FileSource that also names the
+// blob behind each file, so that callers can cache what they derive from a
+// file by its content.
+class GitFiles : public FileSource {
+  public:
+    // The blob read(path) returns (links followed), or nullopt when there is
+    // no such file.
+    virtual std::optional<ObjectId> blob_id(const std::string& path) const = 0;
+    // list() with the blob of each file.
+    virtual std::optional<std::vector<BlobEntry>> list_blobs(const std::string& dir) const = 0;
+};
+
+// A git repository opened through libgit2, the only code that includes
+// <git2.h>. Nothing here changes the working tree, the index or any ref.
+// Revisions that name nothing are answers (std::optional), not failures;
+// libgit2 failures throw runtime_error (exit 3) with libgit2's message.
+// Safe to use from several threads: each call holds the repository's lock.
 class Repository {
   public:
     // Opens the repository containing `path` (searching upwards as git does).
@@ -19,17 +106,75 @@ class Repository {
     // refuses it for its owner (safe.directory).
     static Repository open(const std::string& path);
 
-    // The absolute working directory, without a trailing slash.
+    // Another handle on the same repository, for another thread: calls on
+    // one handle wait for each other, calls on two run at once.
+    Repository reopen() const;
+
+    // The absolute working directory, without a trailing slash. Throws
+    // usage_error for a bare repository.
     std::string workdir() const;
 
-    // The files of a commit's tree as a FileSource; `prefix` is the project
-    // root relative to the working directory ("" at the top). Throws
-    // usage_error when `rev` names no commit.
+    // What `rev` names, peeled to a commit: a branch ("main"), a remote
+    // branch ("origin/main"), a tag, a sha or a prefix of one, or any
+    // revision expression git accepts ("HEAD~2"). nullopt when it names
+    // nothing, or nothing that peels to a commit. Throws usage_error when a
+    // prefix is ambiguous.
+    std::optional<Resolved> resolve(const std::string& rev) const;
+
+    // The references whose full names match `glob` ("refs/heads/*",
+    // "refs/remotes/origin/*"; '*' also matches '/'), peeled to commits,
+    // sorted by name. Symbolic references (refs/remotes/origin/HEAD) and
+    // references to anything but a commit are left out.
+    std::vector<Ref> refs(const std::string& glob) const;
+
+    // The best common ancestor of two commits, or nullopt when they share
+    // no history.
+    std::optional<ObjectId> merge_base(const ObjectId& a, const ObjectId& b) const;
+
+    // The files of a commit's tree; `prefix` is the project root relative to
+    // the working directory ("" at the top), and paths given to the source
+    // are relative to it. `description` is what messages call it
+    // ("commit main").
+    std::unique_ptr<GitFiles> commit_files(const ObjectId& commit, const std::string& prefix,
+                                           const std::string& description) const;
+
+    // The files of the commit or tree `rev` names, described as "commit
+    // <rev>". Throws usage_error when it names neither.
     std::unique_ptr<FileSource> tree(const std::string& rev, const std::string& prefix) const;
 
+    // The staged files: the index's stage-0 entries (conflicted and
+    // intent-to-add paths are left out). The index is $GIT_INDEX_FILE when
+    // set (relative to the current directory, as git reads it; a pre-commit
+    // hook of `git commit -a` gets a temporary index there), else the
+    // repository's own.
+    std::unique_ptr<GitFiles> index_files(const std::string& prefix) const;
+
+    // A blob's bytes, or nullopt when the repository has no such blob.
+    std::optional<std::string> read_blob(const ObjectId& id) const;
+
+    // Reads every blob in `ids` on up to `threads` threads, each with its
+    // own repository handle, and calls `use(k, bytes)` for ids[k] on the
+    // thread that read it (concurrently: `use` must be thread-safe, and must
+    // not call this Repository, whose lock one of the threads holds). The
+    // bytes live only during the call. The first exception thrown, by
+    // libgit2 or by `use`, stops the others and is rethrown.
+    void for_each_blob(const std::vector<ObjectId>& ids, unsigned threads,
+                       const std::function<void(std::size_t, std::string_view)>& use) const;
+
+    // The files that differ between two commits' trees (`from` nullopt: the
+    // empty tree, as before a first commit), sorted by path. Folders with
+    // equal ids on both sides are skipped without being read, so changes
+    // under a few folders cost little however large the trees.
+    std::vector<Change> diff_trees(const std::optional<ObjectId>& from, const ObjectId& to,
+                                   const DiffOptions& options = {}) const;
+
+    // What `git diff --cached` lists: HEAD's tree (empty before the first
+    // commit) against the index of index_files().
+    std::vector<Change> staged_changes(const DiffOptions& options = {}) const;
+
   private:
-    explicit Repository(std::shared_ptr<git_repository> repo) : m_repo(std::move(repo)) {}
-    std::shared_ptr<git_repository> m_repo;
+    explicit Repository(std::shared_ptr<detail::Handle> h) : m_h(std::move(h)) {}
+    std::shared_ptr<detail::Handle> m_h;
 };
 
 }  // namespace migcheck::git

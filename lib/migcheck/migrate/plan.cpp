@@ -278,10 +278,11 @@ std::vector<int> all_current(const Graph& graph, const std::vector<int>& rows) {
             continue;
         }
         // A tip: no other member descends from it through down_revision.
-        std::vector<char> below = graph.descendants({static_cast<int>(i)}, false);
+        // The set holds every ancestor of its members, so a descendant in it
+        // means a child in it.
         bool tip = true;
-        for (std::size_t j = 0; j < in.size() && tip; ++j) {
-            tip = !(j != i && in[j] != 0 && below[j] != 0);
+        for (int child : graph.next(static_cast<int>(i))) {
+            tip = tip && in[static_cast<std::size_t>(child)] == 0;
         }
         if (tip) {
             out.push_back(static_cast<int>(i));

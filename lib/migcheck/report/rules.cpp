@@ -44,6 +44,11 @@ const std::vector<RuleInfo>& all_rules() {
         {"model-unique", Severity::error, "a unique constraint differs or is on one side only"},
         {"model-index", Severity::error, "an index differs or is on one side only"},
         {"model-comment", Severity::error, "a table's or column's comment differs"},
+        // Branches compared with a base (migcheck-heads --base --refs).
+        {"parallel-revisions", Severity::error, "branches add different revisions on one parent"},
+        {"branch-multiple-heads", Severity::error, "a branch's own history has several heads"},
+        {"stale-parent", Severity::error,
+         "a branch's new revision revises a parent the base has moved past"},
         // The migrations: reading operations and replaying them.
         {"not-interpretable", Severity::error,
          "upgrade() or downgrade() holds a statement migcheck does not interpret"},

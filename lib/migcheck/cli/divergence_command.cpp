@@ -1,0 +1,393 @@
+// Links libgit2: only migcheck-heads calls it (see git_context.cpp).
+#include "migcheck/cli/divergence_command.hpp"
+
+#include "migcheck/cli/divergence.hpp"
+#include "migcheck/cli/tool.hpp"
+#include "migcheck/config/project.hpp"
+#include "migcheck/git/repository.hpp"
+#include "migcheck/util/error.hpp"
+#include "migcheck/util/text.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <map>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+namespace migcheck::cli {
+namespace {
+
+using git::ObjectId;
+
+// Every revision file's blob, parsed once: a file that many branches share
+// (every file of the base, mostly) costs one read and one parse.
+class BlobReader {
+  public:
+    // The slot of a blob, first met at `path`.
+    std::size_t want(const ObjectId& id, const std::string& path) {
+        auto [it, added] = m_index.emplace(id, m_ids.size());
+        if (added) {
+            m_ids.push_back(id);
+            m_paths.push_back(path);
+        }
+        return it->second;
+    }
+
+    void read_all(const git::Repository& repo) {
+        m_results.resize(m_ids.size());
+        unsigned threads = std::min(8U, std::max(1U, std::thread::hardware_concurrency()));
+        repo.for_each_blob(m_ids, threads, [&](std::size_t k, std::string_view bytes) {
+            m_results[k] = revision::read_revision(bytes, m_paths[k]);
+        });
+    }
+
+    // What slot k holds, as if read at `path`.
+    revision::ReadResult at(std::size_t k, const std::string& path) const {
+        revision::ReadResult r = m_results[k];
+        if (r.revision) {
+            r.revision->path = path;
+        }
+        for (auto& f : r.findings) {
+            f.file = path;
+        }
+        return r;
+    }
+
+  private:
+    std::unordered_map<ObjectId, std::size_t, git::ObjectIdHash> m_index;
+    std::vector<ObjectId> m_ids;
+    std::vector<std::string> m_paths;
+    std::vector<revision::ReadResult> m_results;
+};
+
+// The revision files under the version locations of a commit, as the loader
+// finds them: files by name, then subfolders when recursive.
+// False when `dir` is no folder.
+bool list_location(const git::GitFiles& files, const std::string& dir, bool recursive,
+                   std::vector<std::pair<std::string, ObjectId>>& out) {
+    auto entries = files.list_blobs(dir);
+    if (!entries) {
+        return false;
+    }
+    std::vector<std::string> subdirs;
+    for (const auto& e : *entries) {
+        std::string path = join_path(dir, e.entry.name);
+        if (e.entry.type == EntryType::directory) {
+            if (recursive && e.entry.name != "__pycache__") {
+                subdirs.push_back(path);
+            }
+        } else if (e.entry.type == EntryType::file && e.blob &&
+                   revision::is_revision_file_name(e.entry.name)) {
+            out.emplace_back(path, *e.blob);
+        }
+    }
+    for (const auto& sub : subdirs) {
+        list_location(files, sub, recursive, out);
+    }
+    return true;
+}
+
+bool is_revision_path(const std::string& path) {
+    std::vector<std::string> parts = text::split(path, '/');
+    return std::find(parts.begin(), parts.end(), "__pycache__") == parts.end() &&
+           revision::is_revision_file_name(parts.back());
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// Every branch's changes in the version folders. Comparing trees is most of
+// the work when there are many branches: it is spread over threads, each with
+// a repository handle of its own.
+std::vector<std::vector<git::Change>> diff_all(const git::Repository& repo, const ObjectId& base,
+                                               const std::vector<git::Ref>& refs,
+                                               const git::DiffOptions& options) {
+    std::vector<std::vector<git::Change>> out(refs.size());
+    unsigned cores = std::min(8U, std::max(1U, std::thread::hardware_concurrency()));
+    std::size_t workers = std::min<std::size_t>(cores, refs.size() / 16 + 1);
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&](const git::Repository& r) {
+        try {
+            for (std::size_t i = next++; i < refs.size(); i = next++) {
+                if (refs[i].commit != base) {
+                    out[i] = r.diff_trees(base, refs[i].commit, options);
+                }
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(failure_mutex);
+            if (!failure) {
+                failure = std::current_exception();
+            }
+            next.store(refs.size());
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < workers; ++t) {
+        pool.emplace_back([&] {
+            std::optional<git::Repository> own;
+            try {
+                own = repo.reopen();
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(failure_mutex);
+                if (!failure) {
+                    failure = std::current_exception();
+                }
+                next.store(refs.size());
+                return;
+            }
+            work(*own);
+        });
+    }
+    work(repo);
+    for (auto& t : pool) {
+        t.join();
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    return out;
+}
+
+// What a branch's changes ask for: files to read, base files it lacks.
+struct Branch {
+    BranchRevisions revisions;
+    std::vector<std::pair<std::string, std::size_t>> reads;  // (path, slot) in path order
+    std::vector<std::string> lost;                           // base files gone or changed
+};
+
+// The repository, where the project lies in it, and the base.
+struct Place {
+    git::Repository repo;
+    std::string root;    // the project root, absolute
+    std::string prefix;  // the root relative to the working directory
+    git::Resolved base;
+};
+
+Place open_place(const DivergenceOptions& options) {
+    std::string start = absolute_dir(options.dir);
+    git::Repository repo = git::Repository::open(start);
+    std::string workdir = repo.workdir();
+    std::string root = config::find_root(start);
+    if (root.size() < workdir.size() || root.compare(0, workdir.size(), workdir) != 0) {
+        root = workdir;
+    }
+    std::string prefix = root.size() > workdir.size() ? root.substr(workdir.size() + 1) : "";
+    auto base = repo.resolve(options.base);
+    if (!base) {
+        throw usage_error("--base " + options.base +
+                          ": no such branch or commit in this repository");
+    }
+    return Place{std::move(repo), root, prefix, *base};
+}
+
+// The branches the globs name, once each, sorted, without the base's own ref.
+std::vector<git::Ref> branch_refs(const git::Repository& repo, const DivergenceOptions& options,
+                                  const std::string& base_ref) {
+    std::vector<git::Ref> refs;
+    for (const auto& glob : options.globs) {
+        if (!text::starts_with(glob, "refs/")) {
+            throw usage_error("--refs " + glob +
+                              ": give a pattern over full reference names, such as "
+                              "'refs/heads/*' or 'refs/remotes/origin/*'");
+        }
+        auto matched = repo.refs(glob);
+        if (matched.empty()) {
+            throw usage_error("--refs " + glob + ": matches no reference in this repository");
+        }
+        refs.insert(refs.end(), matched.begin(), matched.end());
+    }
+    auto by_name = [](const git::Ref& a, const git::Ref& b) { return a.name < b.name; };
+    auto same = [](const git::Ref& a, const git::Ref& b) { return a.name == b.name; };
+    std::sort(refs.begin(), refs.end(), by_name);
+    refs.erase(std::unique(refs.begin(), refs.end(), same), refs.end());
+    std::erase_if(refs, [&](const git::Ref& r) { return r.name == base_ref; });
+    return refs;
+}
+
+// The revision files a branch adds, changes or lacks, from its changes.
+Branch classify(const Place& place, const git::Ref& ref, const std::vector<git::Change>& changes,
+                BlobReader& reader) {
+    Branch b{BranchRevisions{ref.short_name, ref.name, ref.commit.hex(), {}, {}, {}}, {}, {}};
+    std::unique_ptr<git::GitFiles> files;  // for links only
+    for (const auto& c : changes) {
+        std::string path = place.prefix.empty() ? c.path : c.path.substr(place.prefix.size() + 1);
+        if (!is_revision_path(path)) {
+            continue;
+        }
+        if (c.status != git::ChangeStatus::added) {
+            b.lost.push_back(path);
+        }
+        if (c.status == git::ChangeStatus::deleted) {
+            continue;
+        }
+        std::optional<ObjectId> blob = c.new_blob;
+        if (c.link) {
+            if (!files) {
+                files = place.repo.commit_files(ref.commit, place.prefix,
+                                                "commit " + ref.short_name);
+            }
+            blob = files->blob_id(path);
+            if (!blob) {
+                b.revisions.unreadable.push_back(Finding{
+                    Severity::error, "syntax-error", path, 0, 0,
+                    "cannot read: the link points to '" +
+                        place.repo.read_blob(*c.new_blob).value_or("") +
+                        "', which is no file in the branch"});
+                continue;
+            }
+        }
+        b.reads.emplace_back(path, reader.want(*blob, path));
+    }
+    return b;
+}
+
+void render(const DivergenceOptions& options, const Place& place, const revision::Graph& graph,
+            const std::vector<BranchRevisions>& inputs, const Divergence& d, std::ostream& out) {
+    std::vector<std::string> heads;
+    for (int h : graph.heads()) {
+        heads.push_back(graph.at(h).id);
+    }
+    if (options.format == Format::github) {
+        render_github(out, d.findings);
+        return;
+    }
+    if (options.format == Format::text) {
+        std::size_t added = 0;
+        std::size_t adding = 0;
+        for (const auto& s : d.branches) {
+            added += s.added.size();
+            adding += s.added.empty() ? 0U : 1U;
+        }
+        render_text(out, d.findings, use_colour());
+        out << plural(inputs.size(), "branch", "branches") << " compared with " << options.base
+            << " (" << plural(graph.size(), "revision", "revisions") << ", "
+            << (heads.empty() ? std::string("no head")
+                              : (heads.size() == 1 ? "head " : "heads ") + text::join(heads, ", "))
+            << "), " << plural(added, "new revision", "new revisions") << " in " << adding
+            << " of them: " << summary(d.findings) << "\n";
+        return;
+    }
+    nlohmann::json doc;
+    doc["version"] = json_version;
+    doc["base"] = {
+        {"name", options.base},
+        {"ref", place.base.ref.empty() ? nlohmann::json() : nlohmann::json(place.base.ref)},
+        {"commit", place.base.commit.hex()},
+        {"revisions", graph.size()},
+        {"heads", heads}};
+    doc["refs"] = options.globs;
+    doc["branches"] = nlohmann::json::array();
+    for (std::size_t b = 0; b < inputs.size(); ++b) {
+        nlohmann::json revs = nlohmann::json::array();
+        for (std::size_t k : d.branches[b].added) {
+            const auto& r = inputs[b].changed[k];
+            revs.push_back({{"revision", r.id},
+                            {"down_revision", r.down_revisions},
+                            {"path", r.path},
+                            {"line", r.line}});
+        }
+        doc["branches"].push_back({{"name", inputs[b].name},
+                                   {"ref", inputs[b].ref},
+                                   {"commit", inputs[b].commit},
+                                   {"heads", d.branches[b].heads},
+                                   {"new_revisions", revs}});
+    }
+    doc["findings"] = findings_json(d.findings);
+    doc["ok"] = !has_errors(d.findings);
+    out << dump_json(doc) << "\n";
+}
+
+}  // namespace
+
+int divergence_command(const DivergenceOptions& options, std::ostream& out) {
+    Place place = open_place(options);
+    std::vector<git::Ref> refs = branch_refs(place.repo, options, place.base.ref);
+
+    // The base's configuration says where revisions live, for every branch.
+    auto base_files =
+        place.repo.commit_files(place.base.commit, place.prefix, "commit " + options.base);
+    config::Project project = config::load_project(*base_files, place.root);
+    const config::AlembicSettings& alembic = project.alembic;
+    if (!alembic.present) {
+        throw usage_error(alembic.ini_path + ": not found in " + base_files->description() +
+                          "; run in the project's root, pass -C DIR, or set alembic_ini in "
+                          "config/migcheck.yaml");
+    }
+    BlobReader reader;
+    std::vector<std::pair<std::string, ObjectId>> base_list;
+    git::DiffOptions diff;
+    diff.recursive = alembic.recursive;
+    diff.renames = false;
+    for (const auto& location : alembic.version_locations) {
+        if (!list_location(*base_files, location, alembic.recursive, base_list)) {
+            int line = alembic.version_locations_line != 0 ? alembic.version_locations_line : 1;
+            throw usage_error(alembic.ini_path + ":" + std::to_string(line) +
+                              ": version location '" + location + "' does not exist in " +
+                              base_files->description());
+        }
+        diff.paths.push_back(join_path(place.prefix, location));
+    }
+    std::vector<std::size_t> base_slots;
+    std::set<std::string> seen;
+    for (const auto& [path, blob] : base_list) {
+        base_slots.push_back(seen.insert(path).second ? reader.want(blob, path) : SIZE_MAX);
+    }
+
+    // Each branch: only the files that differ from the base's.
+    std::vector<std::vector<git::Change>> changes =
+        diff_all(place.repo, place.base.commit, refs, diff);
+    std::vector<Branch> branches;
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+        branches.push_back(classify(place, refs[i], changes[i], reader));
+    }
+    reader.read_all(place.repo);
+
+    std::vector<revision::Revision> base_revisions;
+    std::unordered_map<std::string, int> base_position;
+    for (std::size_t i = 0; i < base_list.size(); ++i) {
+        if (base_slots[i] == SIZE_MAX) {
+            continue;
+        }
+        auto r = reader.at(base_slots[i], base_list[i].first);
+        if (r.revision) {
+            base_position.emplace(base_list[i].first, static_cast<int>(base_revisions.size()));
+            base_revisions.push_back(std::move(*r.revision));
+        }
+    }
+    revision::Graph graph(std::move(base_revisions));
+
+    std::vector<BranchRevisions> inputs;
+    inputs.reserve(branches.size());
+    for (auto& b : branches) {
+        for (const auto& path : b.lost) {
+            if (auto it = base_position.find(path); it != base_position.end()) {
+                b.revisions.removed.push_back(it->second);
+            }
+        }
+        std::sort(b.revisions.removed.begin(), b.revisions.removed.end());
+        for (const auto& [path, slot] : b.reads) {
+            auto r = reader.at(slot, path);
+            if (r.revision) {
+                b.revisions.changed.push_back(std::move(*r.revision));
+            }
+            b.revisions.unreadable.insert(b.revisions.unreadable.end(), r.findings.begin(),
+                                          r.findings.end());
+        }
+        inputs.push_back(std::move(b.revisions));
+    }
+
+    Divergence d = find_divergence(graph, options.base, inputs, project.settings.heads);
+    apply_severities(d.findings, project.settings);
+    sort_findings(d.findings);
+    render(options, place, graph, inputs, d, out);
+    return static_cast<int>(has_errors(d.findings) ? ExitCode::check_failed : ExitCode::ok);
+}
+
+}  // namespace migcheck::cli

@@ -1,0 +1,237 @@
+// Changed files between two trees. Folders are compared side by side
+// (tree_walk.cpp) and skipped when their ids are equal, so only what changed
+// is ever named or copied, where libgit2's diff builds every path. Renames
+// are then found by libgit2, among the added and deleted files only.
+#include "migcheck/git/libgit2.hpp"
+
+#include "migcheck/util/error.hpp"
+
+#include <algorithm>
+
+namespace migcheck::git::detail {
+namespace {
+
+bool is_tree(const git_tree_entry* e) { return git_tree_entry_filemode(e) == GIT_FILEMODE_TREE; }
+
+bool is_file(const git_tree_entry* e) {
+    git_filemode_t m = git_tree_entry_filemode(e);
+    return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE || m == GIT_FILEMODE_LINK;
+}
+
+// An entry a caller named, on one side only: a file, or every file of a folder.
+void one_side(Handle& h, const std::string& path, const git_tree_entry* e, ChangeStatus status,
+              bool recursive, std::vector<Change>& out) {
+    if (is_tree(e)) {
+        bool added = status == ChangeStatus::added;
+        walk_trees(h, path, added ? nullptr : git_tree_entry_id(e),
+                   added ? git_tree_entry_id(e) : nullptr, recursive, out);
+        return;
+    }
+    if (!is_file(e)) {
+        return;  // a submodule
+    }
+    Change c{status, path, path, std::nullopt, std::nullopt,
+             git_tree_entry_filemode(e) == GIT_FILEMODE_LINK};
+    (status == ChangeStatus::added ? c.new_blob : c.old_blob) = to_id(*git_tree_entry_id(e));
+    out.push_back(std::move(c));
+}
+
+// The entries at one path a caller named, on both sides (either may be null).
+void named(Handle& h, const std::string& path, const git_tree_entry* ea,
+           const git_tree_entry* eb, bool recursive, std::vector<Change>& out) {
+    if (ea != nullptr && eb != nullptr && is_tree(ea) && is_tree(eb)) {
+        walk_trees(h, path, git_tree_entry_id(ea), git_tree_entry_id(eb), recursive, out);
+        return;
+    }
+    if (ea != nullptr && eb != nullptr && is_file(ea) && is_file(eb)) {
+        if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) == 0 ||
+            git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
+            out.push_back(Change{ChangeStatus::modified, path, path,
+                                 to_id(*git_tree_entry_id(ea)), to_id(*git_tree_entry_id(eb)),
+                                 git_tree_entry_filemode(eb) == GIT_FILEMODE_LINK});
+        }
+        return;
+    }
+    if (ea != nullptr) {
+        one_side(h, path, ea, ChangeStatus::deleted, recursive, out);
+    }
+    if (eb != nullptr) {
+        one_side(h, path, eb, ChangeStatus::added, recursive, out);
+    }
+}
+
+// The entry at `path` in `root`, or null.
+EntryPtr entry_at(const git_tree* root, const std::string& path) {
+    if (root == nullptr) {
+        return nullptr;
+    }
+    git_tree_entry* raw = nullptr;
+    int rc = git_tree_entry_bypath(&raw, root, path.c_str());
+    if (rc == GIT_ENOTFOUND) {
+        return nullptr;
+    }
+    check(rc, path);
+    return EntryPtr(raw);
+}
+
+std::optional<Change> change_of(const git_diff_delta& d) {
+    auto file = [](const git_diff_file& f) {
+        return f.mode == GIT_FILEMODE_BLOB || f.mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
+               f.mode == GIT_FILEMODE_LINK;
+    };
+    Change c;
+    c.path = d.new_file.path;
+    c.old_path = d.old_file.path;
+    switch (d.status) {
+    case GIT_DELTA_ADDED:
+        c.status = ChangeStatus::added;
+        break;
+    case GIT_DELTA_DELETED:
+        c.status = ChangeStatus::deleted;
+        c.path = c.old_path;
+        break;
+    case GIT_DELTA_MODIFIED:
+    case GIT_DELTA_TYPECHANGE:
+        c.status = ChangeStatus::modified;
+        break;
+    case GIT_DELTA_RENAMED:
+        c.status = ChangeStatus::renamed;
+        break;
+    default:
+        return std::nullopt;  // unmodified, conflicted, ignored...
+    }
+    if (c.status != ChangeStatus::added) {
+        if (!file(d.old_file)) {
+            return std::nullopt;
+        }
+        c.old_blob = to_id(d.old_file.id);
+    }
+    if (c.status != ChangeStatus::deleted) {
+        if (!file(d.new_file)) {
+            return std::nullopt;
+        }
+        c.new_blob = to_id(d.new_file.id);
+    }
+    c.link = (c.status == ChangeStatus::deleted ? d.old_file.mode : d.new_file.mode) ==
+             GIT_FILEMODE_LINK;
+    return c;
+}
+
+bool directly_in(const std::string& path, const std::vector<std::string>& folders) {
+    auto slash = path.rfind('/');
+    std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
+    return std::any_of(folders.begin(), folders.end(), [&](const std::string& f) {
+        std::string n = normalize_path(f);
+        return n == parent || n == path;
+    });
+}
+
+git_diff_options diff_options(const std::vector<std::string>& paths,
+                              std::vector<const char*>& storage) {
+    git_diff_options o = GIT_DIFF_OPTIONS_INIT;
+    o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+    storage.clear();
+    for (const auto& p : paths) {
+        storage.push_back(p.c_str());
+    }
+    o.pathspec.strings = const_cast<char**>(storage.data());
+    o.pathspec.count = storage.size();
+    return o;
+}
+
+// Replaces added and deleted files that libgit2 pairs into renames.
+void find_renames(Handle& h, const git_tree* a, const git_tree* b, std::vector<Change>& changes) {
+    std::vector<std::string> paths;
+    for (const auto& c : changes) {
+        if (c.status == ChangeStatus::added || c.status == ChangeStatus::deleted) {
+            paths.push_back(c.path);
+        }
+    }
+    std::vector<const char*> storage;
+    git_diff_options o = diff_options(paths, storage);
+    git_diff* raw = nullptr;
+    check(git_diff_tree_to_tree(&raw, h.repo.get(), const_cast<git_tree*>(a),
+                                const_cast<git_tree*>(b), &o),
+          "cannot compare the trees");
+    DiffPtr diff(raw);
+    git_diff_find_options f = GIT_DIFF_FIND_OPTIONS_INIT;
+    f.flags = GIT_DIFF_FIND_RENAMES;
+    check(git_diff_find_similar(diff.get(), &f), "cannot find renames");
+    for (const auto& r : changes_of(diff.get(), DiffOptions{})) {
+        if (r.status != ChangeStatus::renamed) {
+            continue;
+        }
+        std::erase_if(changes, [&](const Change& c) {
+            return (c.status == ChangeStatus::deleted && c.path == r.old_path) ||
+                   (c.status == ChangeStatus::added && c.path == r.path);
+        });
+        changes.push_back(r);
+    }
+}
+
+}  // namespace
+
+void sort_changes(std::vector<Change>& changes) {
+    std::sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
+        return std::tie(a.path, a.old_path, a.status) < std::tie(b.path, b.old_path, b.status);
+    });
+    changes.erase(std::unique(changes.begin(), changes.end()), changes.end());
+}
+
+std::vector<Change> changes_of(git_diff* diff, const DiffOptions& options) {
+    std::vector<Change> out;
+    std::size_t n = git_diff_num_deltas(diff);
+    for (std::size_t i = 0; i < n; ++i) {
+        auto c = change_of(*git_diff_get_delta(diff, i));
+        if (!c) {
+            continue;
+        }
+        if (!options.recursive && !options.paths.empty() && !directly_in(c->path, options.paths) &&
+            !directly_in(c->old_path, options.paths)) {
+            continue;
+        }
+        out.push_back(std::move(*c));
+    }
+    sort_changes(out);
+    return out;
+}
+
+}  // namespace migcheck::git::detail
+
+namespace migcheck::git {
+
+using namespace detail;
+
+std::vector<Change> Repository::diff_trees(const std::optional<ObjectId>& from, const ObjectId& to,
+                                           const DiffOptions& options) const {
+    std::lock_guard<std::mutex> lock(m_h->mutex);
+    SharedTree a = from ? commit_tree(*m_h, *from) : nullptr;
+    SharedTree b = commit_tree(*m_h, to);
+    std::vector<Change> changes;
+    if (options.paths.empty()) {
+        walk_trees(*m_h, "", a ? git_tree_id(a.get()) : nullptr, git_tree_id(b.get()), true,
+                   changes);
+    }
+    for (const auto& p : options.paths) {
+        std::string path = normalize_path(p);
+        if (path.empty()) {
+            walk_trees(*m_h, "", a ? git_tree_id(a.get()) : nullptr, git_tree_id(b.get()),
+                       options.recursive, changes);
+            continue;
+        }
+        EntryPtr ea = entry_at(a.get(), path);
+        EntryPtr eb = entry_at(b.get(), path);
+        named(*m_h, path, ea.get(), eb.get(), options.recursive, changes);
+    }
+    bool added = std::any_of(changes.begin(), changes.end(),
+                             [](const Change& c) { return c.status == ChangeStatus::added; });
+    bool deleted = std::any_of(changes.begin(), changes.end(),
+                               [](const Change& c) { return c.status == ChangeStatus::deleted; });
+    if (options.renames && added && deleted) {
+        find_renames(*m_h, a.get(), b.get(), changes);
+    }
+    sort_changes(changes);
+    return changes;
+}
+
+}  // namespace migcheck::git

@@ -1,0 +1,142 @@
+#pragma once
+// Internal to lib/migcheck/git: the libgit2 handles and checks the git code
+// shares. The only header that includes <git2.h>; nothing outside git/
+// includes it.
+
+#include "migcheck/git/repository.hpp"
+
+#include <git2.h>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace migcheck::git::detail {
+
+// Initialises libgit2 once per process, before any other call.
+void ensure_library();
+
+// libgit2's message for the failure just reported on this thread; read at
+// once, before any other libgit2 call replaces it.
+std::string last_error();
+
+// Throws runtime_error("<what>: <libgit2's message>") when rc is an error.
+void check(int rc, const std::string& what);
+
+template <class T, void (*Free)(T*)>
+struct Deleter {
+    void operator()(T* p) const { Free(p); }
+};
+using RepoPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
+using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
+using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using EntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
+using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
+using IndexPtr = std::unique_ptr<git_index, Deleter<git_index, git_index_free>>;
+using RefPtr = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
+using RefIterPtr =
+    std::unique_ptr<git_reference_iterator,
+                    Deleter<git_reference_iterator, git_reference_iterator_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
+using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb, git_odb_free>>;
+using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<git_odb_object, git_odb_object_free>>;
+
+// A tree shared between the cache and its users.
+using SharedTree = std::shared_ptr<const git_tree>;
+
+ObjectId to_id(const git_oid& oid);
+git_oid to_oid(const ObjectId& id);
+
+// The objects used last, by id, most recent first: a few kept from one call
+// to the next (the base's folders, compared with every branch's).
+template <class T>
+class Recent {
+  public:
+    template <class Load>
+    std::shared_ptr<const T> get(const ObjectId& id, Load load) {
+        if (auto it = m_index.find(id); it != m_index.end()) {
+            m_list.splice(m_list.begin(), m_list, it->second);
+            return it->second->second;
+        }
+        std::shared_ptr<const T> value = load();
+        m_list.emplace_front(id, value);
+        m_index[id] = m_list.begin();
+        if (m_list.size() > 16) {
+            m_index.erase(m_list.back().first);
+            m_list.pop_back();
+        }
+        return value;
+    }
+
+  private:
+    using List = std::list<std::pair<ObjectId, std::shared_ptr<const T>>>;
+    List m_list;
+    std::unordered_map<ObjectId, typename List::iterator, ObjectIdHash> m_index;
+};
+
+// A tree object's bytes as git stores them ("<mode> <name>\0<20-byte id>"
+// an entry), read without libgit2 parsing every entry: comparing a branch's
+// folder with the base's then touches only the entries between their common
+// first and last bytes (tree_walk.cpp).
+struct RawTree {
+    OdbObjectPtr object;
+    std::string_view data;
+    // Where each entry starts, found once for a tree compared again and again.
+    mutable std::vector<std::uint32_t> starts;
+};
+
+// One open repository. libgit2 objects are used "from a single thread at a
+// time" (its docs/threading.md), and the loader reads files on several
+// threads: every libgit2 call on this repository, or on an object read from
+// it, holds `mutex`.
+struct Handle {
+    RepoPtr repo;
+    std::string gitdir;  // to open one more handle per worker thread
+    std::mutex mutex;
+
+    // A version folder's tree of thousands of entries is read and parsed
+    // again on every lookup otherwise: libgit2 caches no tree over 4 KiB.
+    Recent<git_tree> trees;
+    Recent<RawTree> raw_trees;
+    OdbPtr odb;
+
+    // The tree with this id (mutex held).
+    SharedTree tree(const ObjectId& id);
+    SharedTree tree(const git_oid& id) { return tree(to_id(id)); }
+    // Its bytes (mutex held).
+    std::shared_ptr<const RawTree> raw_tree(const git_oid& id);
+};
+
+// Appends the files that differ between two folders' trees (either id may be
+// null: no folder), their paths under `path` (tree_walk.cpp). Subfolders are
+// compared when `recursive`.
+void walk_trees(Handle& h, const std::string& path, const git_oid* a, const git_oid* b,
+                bool recursive, std::vector<Change>& out);
+
+// The root tree of a commit (mutex held).
+SharedTree commit_tree(Handle& h, const ObjectId& commit);
+
+// A blob's bytes (mutex held); `what` names it in errors.
+std::string blob_text(git_repository* repo, const git_oid& id, const std::string& what);
+
+// The index a command reads: $GIT_INDEX_FILE when set, else the repository's
+// (mutex held). Throws usage_error for a bare repository.
+IndexPtr open_index(Handle& h);
+
+// A libgit2 diff's deltas as changes (renames as found by the caller's
+// git_diff_find_similar), limited to files directly in `options.paths` when
+// not recursive; submodules are left out. Sorted by path.
+std::vector<Change> changes_of(git_diff* diff, const DiffOptions& options);
+
+// Sorts changes by path, then old path.
+void sort_changes(std::vector<Change>& changes);
+
+// The FileSources over a tree and over an index (files.cpp).
+std::unique_ptr<GitFiles> make_tree_files(std::shared_ptr<Handle> h, SharedTree root,
+                                          std::string prefix, std::string description);
+std::unique_ptr<GitFiles> make_index_files(std::shared_ptr<Handle> h, IndexPtr index,
+                                           std::string prefix, std::string description);
+
+}  // namespace migcheck::git::detail
