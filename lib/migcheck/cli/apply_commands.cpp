@@ -201,7 +201,8 @@ int stamp_command(const Context& ctx, const DatabaseOptions& opts, const std::st
 
 int current_command(const Context& ctx, const DatabaseOptions& opts, std::ostream& out,
                     std::ostream& err) {
-    LoadedGraph& h = load_graph(ctx);
+    // Rows print as ids and marks: no message or docstring is needed.
+    LoadedGraph& h = load_graph(ctx, revision::HeaderText::none);
     render_text(err, h.findings, false);
     db::Target where = db::choose_target(opts.url, ctx.project.alembic, opts.base_dir);
     db::DatabasePtr database = db::open_database(where, false);

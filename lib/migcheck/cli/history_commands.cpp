@@ -1,5 +1,6 @@
 #include "migcheck/cli/history_commands.hpp"
 
+#include "migcheck/cli/loaded_history.hpp"
 #include "migcheck/revision/format.hpp"
 #include "migcheck/revision/graph.hpp"
 #include "migcheck/revision/loader.hpp"
@@ -7,32 +8,6 @@
 
 namespace migcheck::cli {
 namespace {
-
-struct Built {
-    revision::Graph graph;
-    std::vector<Finding> findings;
-    std::vector<std::string> files;  // kept only so as not to free them
-};
-
-// The history lives until the process ends, a moment after the command:
-// freeing thousands of small strings one by one would take longer than
-// reading them from the cache. That goes for the list of file paths too. It
-// stays reachable, so leak checkers are quiet.
-// `text` is the header text the command shows (revision::HeaderText).
-Built& build(const Context& ctx, revision::HeaderText text) {
-    revision::LoadedHistory loaded =
-        revision::load_history(*ctx.files, ctx.project.alembic, ctx.root, text);
-    revision::Graph graph(std::move(loaded.revisions));
-    std::vector<Finding> findings = std::move(loaded.findings);
-    findings.insert(findings.end(), graph.findings().begin(), graph.findings().end());
-    apply_severities(findings, ctx.project.settings);
-    sort_findings(findings);
-    // The list itself is never destroyed either, so at exit everything is
-    // still reachable from a static pointer.
-    static auto* kept = new std::vector<Built*>();
-    kept->push_back(new Built{std::move(graph), std::move(findings), std::move(loaded.files)});
-    return *kept->back();
-}
 
 int exit_for(const std::vector<Finding>& findings) {
     return static_cast<int>(has_errors(findings) ? ExitCode::check_failed : ExitCode::ok);
@@ -61,7 +36,7 @@ void write_some(std::ostream& out, std::string& text, bool all = false) {
 
 int history_command(const Context& ctx, const HistoryOptions& opts, std::ostream& out,
                     std::ostream& err) {
-    Built& b = build(ctx, opts.format == Format::json ? json_text
+    LoadedGraph& b = load_graph(ctx, opts.format == Format::json ? json_text
                           : opts.verbose               ? verbose_text
                                                        : revision::HeaderText::message);
     std::string lower;
@@ -127,7 +102,7 @@ int history_command(const Context& ctx, const HistoryOptions& opts, std::ostream
 
 int heads_command(const Context& ctx, bool verbose, Format format, std::ostream& out,
                   std::ostream& err) {
-    Built& b = build(ctx, format == Format::json ? json_text
+    LoadedGraph& b = load_graph(ctx, format == Format::json ? json_text
                           : verbose              ? verbose_text
                                                  : revision::HeaderText::none);
     std::vector<int> heads = b.graph.heads();
@@ -158,7 +133,7 @@ int heads_command(const Context& ctx, bool verbose, Format format, std::ostream&
 }
 
 int check_heads_command(const Context& ctx, Format format, std::ostream& out) {
-    Built& b = build(ctx, revision::HeaderText::none);
+    LoadedGraph& b = load_graph(ctx, revision::HeaderText::none);
     std::vector<Finding> heads_findings = revision::check_heads(b.graph, ctx.project.settings.heads);
     apply_severities(heads_findings, ctx.project.settings);
     b.findings.insert(b.findings.end(), heads_findings.begin(), heads_findings.end());
