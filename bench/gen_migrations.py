@@ -95,32 +95,8 @@ else:
     run_migrations_online()
 '''
 
-SCRIPT_MAKO = '''\
-"""${message}
-
-Revision ID: ${up_revision}
-Revises: ${down_revision | comma,n}
-Create Date: ${create_date}
-
-"""
-from alembic import op
-import sqlalchemy as sa
-${imports if imports else ""}
-
-# revision identifiers, used by Alembic.
-revision = ${repr(up_revision)}
-down_revision = ${repr(down_revision)}
-branch_labels = ${repr(branch_labels)}
-depends_on = ${repr(depends_on)}
-
-
-def upgrade() -> None:
-    ${upgrades if upgrades else "pass"}
-
-
-def downgrade() -> None:
-    ${downgrades if downgrades else "pass"}
-'''
+# The same template `alembic init` writes, as the history benchmark's projects have.
+from gen_project import SCRIPT_MAKO  # noqa: E402
 
 TABLE_WORDS = ["users", "orders", "invoices", "products", "payments", "shipments", "addresses",
                "sessions", "audit_log", "customers", "inventory", "coupons", "carts", "refunds",
