@@ -2,6 +2,7 @@
 #include "migcheck/cli/divergence_command.hpp"
 
 #include "migcheck/cli/divergence.hpp"
+#include "migcheck/cli/git_place.hpp"
 #include "migcheck/cli/tool.hpp"
 #include "migcheck/config/project.hpp"
 #include "migcheck/git/repository.hpp"
@@ -163,28 +164,19 @@ struct Branch {
 };
 
 // The repository, where the project lies in it, and the base.
-struct Place {
-    git::Repository repo;
-    std::string root;    // the project root, absolute
-    std::string prefix;  // the root relative to the working directory
+struct Place : GitPlace {
     git::Resolved base;
 };
 
 Place open_place(const DivergenceOptions& options) {
-    std::string start = absolute_dir(options.dir);
-    git::Repository repo = git::Repository::open(start);
-    std::string workdir = repo.workdir();
-    std::string root = config::find_root(start);
-    if (root.size() < workdir.size() || root.compare(0, workdir.size(), workdir) != 0) {
-        root = workdir;
-    }
-    std::string prefix = root.size() > workdir.size() ? root.substr(workdir.size() + 1) : "";
-    auto base = repo.resolve(options.base);
+    Place place{open_git_place(options.dir), {}};
+    auto base = place.repo.resolve(options.base);
     if (!base) {
         throw usage_error("--base " + options.base +
                           ": no such branch or commit in this repository");
     }
-    return Place{std::move(repo), root, prefix, *base};
+    place.base = *base;
+    return place;
 }
 
 // The branches the globs name, once each, sorted, without the base's own ref.

@@ -7,6 +7,7 @@
 #include "migcheck/util/text.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace migcheck::git::detail {
 namespace {
@@ -110,6 +111,24 @@ class ObjectFiles : public GitFiles {
             return std::nullopt;
         }
         return to_id(end->second.id);
+    }
+
+    // Git names a blob by its content, so its id serves as the stamp: the
+    // header cache then keeps what it read from a blob for any commit, the
+    // index or branch that holds the same blob. No time is involved, so no
+    // stamp is ever "racy".
+    std::optional<FileStamp> stamp(const std::string& path) const override {
+        std::optional<ObjectId> id = blob_id(path);
+        if (!id) {
+            return std::nullopt;
+        }
+        FileStamp s;
+        std::uint32_t tail = 0;
+        std::memcpy(&s.size, id->bytes.data(), 8);
+        std::memcpy(&s.inode, id->bytes.data() + 8, 8);
+        std::memcpy(&tail, id->bytes.data() + 16, 4);
+        s.device = tail;
+        return s;
     }
 
     std::string description() const override { return m_description; }

@@ -241,4 +241,46 @@ std::vector<std::string> find_model_files(const FileSource& files,
     return walker.found();
 }
 
+namespace {
+
+bool match_from(const std::vector<std::string>& segs, std::size_t i,
+                const std::vector<std::string_view>& parts, std::size_t j) {
+    if (i == segs.size()) {
+        return j == parts.size();
+    }
+    if (segs[i] == "**") {
+        // Zero or more folders: never the file's own name.
+        for (std::size_t k = j; k < parts.size(); ++k) {
+            if (match_from(segs, i + 1, parts, k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return j < parts.size() && match_segment(segs[i], parts[j]) &&
+           match_from(segs, i + 1, parts, j + 1);
+}
+
+}  // namespace
+
+bool may_match(const std::vector<std::string>& globs, std::string_view path) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t slash = path.find('/', start);
+        parts.push_back(path.substr(start, slash == std::string_view::npos ? slash : slash - start));
+        if (slash == std::string_view::npos) {
+            break;
+        }
+        start = slash + 1;
+    }
+    for (const std::string& glob : globs) {
+        std::vector<std::string> segs = split(glob);
+        if (!segs.empty() && match_from(segs, 0, parts, 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace migcheck::models

@@ -35,4 +35,10 @@ std::vector<std::string> find_model_files(const FileSource& files,
                                           const std::vector<std::string>& globs,
                                           const IgnoredPredicate& ignored = {});
 
+// Whether `path` (a file, relative to the root) matches one of `globs` by
+// its segments alone, as find_model_files() matches: the folders it would
+// skip (hidden, virtual environments, links, what git ignores) are not
+// known from a path, so this may say yes where a walk would not look.
+bool may_match(const std::vector<std::string>& globs, std::string_view path);
+
 }  // namespace migcheck::models

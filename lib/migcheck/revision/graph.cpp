@@ -526,7 +526,8 @@ std::vector<int> Graph::history(const std::string& lower_in, const std::string& 
 std::vector<Finding> check_heads(const Graph& graph, std::optional<int> expected) {
     std::vector<Finding> out;
     std::vector<int> hs = graph.heads();
-    if (hs.size() <= 1 && !expected) {
+    // An empty history has no head to count, whatever is expected.
+    if (hs.empty() || (hs.size() == 1 && !expected)) {
         return out;
     }
     auto describe = [&](const std::vector<int>& revs) {

@@ -1,0 +1,382 @@
+#include "migcheck/checks/gate.hpp"
+
+#include "migcheck/models/glob.hpp"
+#include "migcheck/revision/revision.hpp"
+#include "migcheck/schema/compare.hpp"
+#include "migcheck/util/error.hpp"
+#include "migcheck/util/text.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace migcheck::checks {
+namespace {
+
+using schema::Difference;
+using schema::DifferenceKind;
+
+bool under(const std::string& path, const std::string& dir) {
+    return dir.empty() || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+                           path[dir.size()] == '/');
+}
+
+bool is_revision_path(const std::string& path, const config::AlembicSettings& alembic) {
+    if (!alembic.present) {
+        return false;
+    }
+    std::vector<std::string> parts = text::split(path, '/');
+    if (!revision::is_revision_file_name(parts.back()) ||
+        std::find(parts.begin(), parts.end(), "__pycache__") != parts.end()) {
+        return false;
+    }
+    for (const auto& location : alembic.version_locations) {
+        std::string dir = normalize_path(location);
+        if (under(path, dir) && (alembic.recursive || path.rfind('/') == dir.size() ||
+                                 (dir.empty() && path.find('/') == std::string::npos))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void classify_one(const std::string& path, const config::Project& project, ChangedPaths& out) {
+    if (path == project.settings.schema) {
+        out.schema = true;
+    }
+    if (path == project.alembic.ini_path || path == "config/migcheck.yaml") {
+        out.config = true;
+    }
+    if (models::may_match(project.settings.models, path)) {
+        out.models.push_back(path);
+    }
+    if (is_revision_path(path, project.alembic)) {
+        out.revisions.push_back(path);
+    }
+}
+
+void sort_unique(std::vector<std::string>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string subject(const Difference& d) {
+    return d.column.empty() ? d.table : d.table + "." + d.column;
+}
+
+// A difference between the two sides' schema.yaml (expected: after,
+// actual: before) in a few words.
+std::string change_words(const Difference& d) {
+    auto object = [&](const char* what) {
+        std::string name = d.name.empty() ? "" : " " + d.name;
+        if (d.actual.empty()) {
+            return std::string(what) + name + " added to " + d.table;
+        }
+        if (d.expected.empty()) {
+            return std::string(what) + name + " removed from " + d.table;
+        }
+        return std::string(what) + name + " of " + d.table + " changed";
+    };
+    switch (d.kind) {
+    case DifferenceKind::table_missing:
+        return "table " + d.table + " added";
+    case DifferenceKind::table_extra:
+        return "table " + d.table + " removed";
+    case DifferenceKind::column_missing:
+        return "column " + subject(d) + " added";
+    case DifferenceKind::column_extra:
+        return "column " + subject(d) + " removed";
+    case DifferenceKind::index:
+        return object("index");
+    case DifferenceKind::unique:
+        return object("unique constraint");
+    case DifferenceKind::foreign_key:
+        return object("foreign key");
+    default: {
+        std::string kind = schema::difference_kind_name(d.kind);
+        std::replace(kind.begin(), kind.end(), '_', ' ');
+        return subject(d) + ": " + kind + " " + (d.actual.empty() ? "none" : d.actual) + " -> " +
+               (d.expected.empty() ? "none" : d.expected);
+    }
+    }
+}
+
+std::string changes_words(const std::vector<Difference>& diffs) {
+    std::string out = change_words(diffs.front());
+    if (diffs.size() > 1) {
+        out += ", and " + plural(diffs.size() - 1, "more change", "more changes");
+    }
+    return out;
+}
+
+// The differences between two sides' schemas that the models reader read in
+// full on both.
+std::vector<Difference> readable(std::vector<Difference> diffs, const ModelsSide& a,
+                                 const ModelsSide& b) {
+    auto skipped = [&](const Difference& d) {
+        for (const auto* side : {&a, &b}) {
+            const auto& u = side->read.unchecked;
+            if (u.count({d.table, ""}) != 0U ||
+                (!d.column.empty() && u.count({d.table, d.column}) != 0U)) {
+                return true;
+            }
+        }
+        return false;
+    };
+    std::erase_if(diffs, skipped);
+    return diffs;
+}
+
+struct Wording {
+    GateMode mode;
+    // "the staged change", "this pull request"
+    std::string change() const {
+        return mode == GateMode::staged ? "the staged change" : "this pull request";
+    }
+    // "stage it", "add it to this pull request"
+    std::string commit(const std::string& what) const {
+        return mode == GateMode::staged ? what + " and stage it"
+                                        : what + " and push it to this pull request";
+    }
+};
+
+struct RevisionChanges {
+    std::vector<int> added;                 // after's positions
+    std::vector<std::pair<int, int>> modified;  // (before, after) positions
+    std::vector<int> deleted;               // before's positions
+};
+
+RevisionChanges revision_changes(Side& before, Side& after, const ChangedPaths& changed) {
+    RevisionChanges out;
+    const revision::Graph& old_graph = *before.history().graph;
+    const revision::Graph& new_graph = *after.history().graph;
+    std::set<std::string> paths(changed.revisions.begin(), changed.revisions.end());
+    std::set<int> seen_after;
+    for (int i = 0; i < static_cast<int>(new_graph.size()); ++i) {
+        const revision::Revision& r = new_graph.at(i);
+        if (paths.count(r.path) == 0U) {
+            continue;
+        }
+        seen_after.insert(i);
+        std::optional<int> old = old_graph.find(r.id);
+        if (!old) {
+            out.added.push_back(i);
+            continue;
+        }
+        const std::string& old_path = old_graph.at(*old).path;
+        if (before.files()->blob_id(old_path) != after.files()->blob_id(r.path)) {
+            out.modified.emplace_back(*old, i);
+        }
+    }
+    for (int i = 0; i < static_cast<int>(old_graph.size()); ++i) {
+        const revision::Revision& r = old_graph.at(i);
+        if (paths.count(r.path) != 0U && !new_graph.find(r.id)) {
+            out.deleted.push_back(i);
+        }
+    }
+    return out;
+}
+
+// Keeps findings in the given files, or all of them.
+void keep_in(std::vector<Finding>& out, const std::vector<Finding>& findings,
+             const std::set<std::string>& files, bool all) {
+    for (const auto& f : findings) {
+        if (all || files.count(f.file) != 0U || f.code == "multiple-heads") {
+            out.push_back(f);
+        }
+    }
+}
+
+}  // namespace
+
+std::string write_revision_command(const std::string& message) {
+    return "alembic revision -m \"" + message + "\"";
+}
+
+ChangedPaths classify_changes(const std::vector<git::Change>& changes, const std::string& prefix,
+                              const config::Project& before, const config::Project& after) {
+    ChangedPaths out;
+    auto add = [&](const std::string& repo_path) {
+        if (!under(repo_path, prefix)) {
+            return;
+        }
+        std::string path = prefix.empty() ? repo_path : repo_path.substr(prefix.size() + 1);
+        classify_one(path, after, out);
+        classify_one(path, before, out);
+    };
+    for (const auto& c : changes) {
+        add(c.path);
+        if (c.old_path != c.path && !c.old_path.empty()) {
+            add(c.old_path);
+        }
+    }
+    sort_unique(out.models);
+    sort_unique(out.revisions);
+    return out;
+}
+
+GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, GateMode mode,
+                        bool whole_history) {
+    GateResult result;
+    std::vector<Finding>& out = result.findings;
+    Wording words{mode};
+    const config::Project& project = after.project();
+    const std::string& schema_path = project.settings.schema;
+    const bool history = after.project().alembic.present;
+    const std::string versions = history && !project.alembic.version_locations.empty()
+                                     ? project.alembic.version_locations.front()
+                                     : std::string("alembic/versions");
+
+    // schema.yaml: its schema before and after, compared as schemas.
+    std::vector<Difference> schema_diffs;
+    if (changed.schema || changed.config) {
+        const auto& now = after.declared();
+        std::optional<schema::Schema> then;
+        try {
+            then = before.declared();
+        } catch (const Error&) {
+            // A schema.yaml that did not load before cannot be compared: the
+            // change is taken as changing the schema.
+            then = schema::Schema{};
+        }
+        schema_diffs = schema::compare(now.value_or(schema::Schema{}), then.value_or(schema::Schema{}));
+        result.schema_changed = !schema_diffs.empty();
+    }
+
+    // Rule 1: the models.
+    std::vector<Difference> model_diffs;
+    if (!changed.models.empty() || changed.config) {
+        const ModelsSide& now = after.models();
+        const ModelsSide& then = before.models();
+        model_diffs = readable(schema::compare(now.read.schema, then.read.schema), now, then);
+        result.models_changed = !model_diffs.empty();
+        if (result.models_changed) {
+            const auto& declared = after.declared();
+            if (!declared) {
+                out.push_back(Finding{Severity::error, "schema-yaml-outdated", schema_path, 0, 0,
+                                      "the models change the schema (" + changes_words(model_diffs) +
+                                          ") but " + schema_path + " is not in " +
+                                          after.description() + "; " +
+                                          words.commit("declare the schema the models describe there")});
+            } else {
+                for (const auto& d : readable(schema::compare(*declared, now.read.schema), now, now)) {
+                    const schema::Location& at = d.actual_at.file.empty() ? d.expected_at : d.actual_at;
+                    out.push_back(Finding{
+                        Severity::error, "schema-yaml-outdated",
+                        at.file.empty() ? schema_path : at.file, at.line, 0,
+                        schema::describe(d, schema_path, "the models") + "; " + words.change() +
+                            " changes the models' schema, so " + schema_path +
+                            " must change with it: " + words.commit("make it match the models")});
+                }
+            }
+        }
+    }
+
+    // The history: what is new, changed or gone.
+    RevisionChanges revs;
+    bool check_history = history && (!changed.revisions.empty() || changed.config ||
+                                     result.schema_changed || result.models_changed);
+    if (check_history) {
+        revs = revision_changes(before, after, changed);
+    }
+    const revision::Graph* graph = check_history ? after.history().graph.get() : nullptr;
+    for (int i : revs.added) {
+        result.new_revisions.push_back(graph->at(i).id);
+    }
+    std::sort(result.new_revisions.begin(), result.new_revisions.end());
+
+    // Rules 1 and 2: a schema change needs a new revision.
+    if (history && (result.schema_changed || result.models_changed) && revs.added.empty()) {
+        const std::vector<Difference>& diffs = result.schema_changed ? schema_diffs : model_diffs;
+        const Difference& first = diffs.front();
+        const schema::Location& at = first.expected_at.file.empty() ? first.actual_at : first.expected_at;
+        std::string what = result.schema_changed ? schema_path : std::string("the models");
+        out.push_back(Finding{
+            Severity::error, "revision-missing",
+            at.file.empty() ? (result.schema_changed ? schema_path : changed.models.front()) : at.file,
+            at.line, 0,
+            what + " change" + (result.schema_changed ? "s" : "") + " the schema (" +
+                changes_words(diffs) + ") but " + words.change() + " adds no revision under " +
+                versions + "; " +
+                words.commit("write one: " + write_revision_command("update " + first.table) +
+                             ", fill in upgrade() and downgrade(),")});
+    }
+
+    // Rule 3: a new revision needs a schema change, or says it moves data.
+    if (check_history && !result.schema_changed) {
+        for (int i : revs.added) {
+            const revision::Revision& r = graph->at(i);
+            if (r.data_only || r.down_revisions.size() > 1) {
+                continue;
+            }
+            out.push_back(Finding{
+                Severity::error, "revision-without-schema-change", r.path, r.line, 0,
+                "revision " + r.id + " is new but " + schema_path + " declares the same schema as " +
+                    before.description() + "; if the revision only moves data, add a `# migcheck: "
+                    "data-only` comment to it; if it changes the schema, " +
+                    words.commit("change " + schema_path + " to match")});
+        }
+    }
+
+    // Rule 5: revisions that may already have run somewhere stay as they are.
+    Severity rewrite = mode == GateMode::staged ? Severity::warning : Severity::error;
+    std::string where = mode == GateMode::staged ? "HEAD" : before.description() + " (the merge base)";
+    for (auto [old_pos, new_pos] : revs.modified) {
+        const revision::Revision& r = graph->at(new_pos);
+        out.push_back(Finding{
+            rewrite, "revision-modified", r.path, r.line, 0,
+            "revision " + r.id + " exists in " + where + " and " + words.change() +
+                " changes it; databases that ran it will not run it again: undo the change and "
+                "write a new revision instead (" +
+                write_revision_command("...") + ")"});
+    }
+    for (int old_pos : revs.deleted) {
+        const revision::Revision& r = before.history().graph->at(old_pos);
+        out.push_back(Finding{
+            rewrite, "revision-deleted", r.path, 0, 0,
+            "revision " + r.id + " exists in " + where + " and " + words.change() +
+                " removes it; databases that ran it still record it in alembic_version: restore " +
+                r.path + ", and undo its changes with a new revision instead"});
+    }
+
+    // Rule 4 and the migrations side of rule 2.
+    if (check_history) {
+        std::set<std::string> touched(changed.revisions.begin(), changed.revisions.end());
+        keep_in(out, after.history().findings, touched, whole_history);
+        bool rewritten = !revs.modified.empty() || !revs.deleted.empty();
+        const auto& declared = after.declared();
+        if (declared && graph->size() != 0 &&
+            (result.schema_changed || !revs.added.empty() || rewritten || changed.config ||
+             whole_history)) {
+            const replay::SymbolicResult& sym = after.symbolic();
+            bool noted = false;
+            for (Finding f : sym.findings) {
+                if (f.code == "not-interpretable") {
+                    if (noted) {
+                        continue;
+                    }
+                    noted = true;
+                    f.code = "migrations-not-compared";
+                    f.severity = Severity::warning;
+                    f.message += "; the migrations were not compared with " + schema_path +
+                                 " (migcheck-replay --runner alembic replays such histories)";
+                    out.push_back(std::move(f));
+                } else if (whole_history || touched.count(f.file) != 0U) {
+                    out.push_back(std::move(f));
+                }
+            }
+            if (sym.complete) {
+                auto diff = replay::schema_findings(*declared, sym.head, schema_path,
+                                                    "the migrations", "migration");
+                out.insert(out.end(), diff.begin(), diff.end());
+            }
+        }
+    }
+    return result;
+}
+
+}  // namespace migcheck::checks
