@@ -3,6 +3,7 @@
 #include "migcheck/cli/loaded_history.hpp"
 #include "migcheck/db/url.hpp"
 #include "migcheck/replay/alembic_runner.hpp"
+#include "migcheck/replay/check.hpp"
 #include "migcheck/replay/replay.hpp"
 #include "migcheck/schema/compare.hpp"
 #include "migcheck/schema/yaml_loader.hpp"
@@ -13,23 +14,6 @@
 
 namespace migcheck::cli {
 namespace {
-
-// What the scratch database holds but the operations do not say, or the
-// reverse: SQL that op.execute ran, or a rendering that is not faithful.
-std::vector<Finding> replay_differences(const schema::Schema& symbolic,
-                                        const schema::Schema& database) {
-    std::vector<Finding> out;
-    for (const auto& d : schema::compare(sql::sqlite_view(symbolic), database)) {
-        Finding f;
-        f.code = "replay-differs";
-        f.file = d.expected_at.file;
-        f.line = d.expected_at.line;
-        f.message = "the scratch database differs from what the operations say: " +
-                    schema::describe(d, "the operations", "the scratch database");
-        out.push_back(std::move(f));
-    }
-    return out;
-}
 
 struct Outcome {
     std::vector<Finding> findings;
@@ -47,33 +31,11 @@ Outcome run_builtin(const Context& ctx, const revision::Graph& graph, const sche
     // What Alembic cannot run on SQLite matters when the project's own
     // database is SQLite.
     bool sqlite = db::is_sqlite_url(ctx.project.alembic.sqlalchemy_url);
-    replay::SymbolicResult sym = replay::replay_symbolic(graph, ops, sqlite);
-    o.symbolic_complete = sym.complete;
-    o.findings = std::move(sym.findings);
-    if (sym.complete) {
-        auto diff = replay::schema_findings(declared, sym.head, schema_path, "the migrations",
-                                            "migration");
-        o.findings.insert(o.findings.end(), diff.begin(), diff.end());
-    }
-    replay::ScratchResult scratch = replay::replay_scratch(graph, ops, {opts.keep, opts.down_walk});
-    o.scratch_complete = scratch.complete;
-    for (auto& f : scratch.findings) {
-        // A statement both replays stop at is reported once, by the first.
-        bool seen = std::any_of(o.findings.begin(), o.findings.end(), [&](const Finding& g) {
-            return g.code == f.code && g.file == f.file && g.line == f.line;
-        });
-        if (!seen) {
-            o.findings.push_back(std::move(f));
-        }
-    }
-    if (scratch.complete && sym.complete) {
-        auto diff = replay_differences(sym.head, scratch.head);
-        o.findings.insert(o.findings.end(), diff.begin(), diff.end());
-    } else if (scratch.complete) {
-        auto diff = replay::schema_findings(sql::sqlite_view(declared), scratch.head, schema_path,
-                                            "the scratch database", "migration");
-        o.findings.insert(o.findings.end(), diff.begin(), diff.end());
-    }
+    replay::ReplayCheck check = replay::check_replays(graph, ops, declared, schema_path, sqlite,
+                                                      {opts.keep, opts.down_walk});
+    o.findings = std::move(check.findings);
+    o.symbolic_complete = check.symbolic_complete;
+    o.scratch_complete = check.scratch_complete;
     return o;
 }
 
