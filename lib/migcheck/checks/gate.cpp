@@ -278,8 +278,9 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
 
     // The history: what is new, changed or gone.
     RevisionChanges revs;
-    bool check_history = history && (!changed.revisions.empty() || changed.config ||
-                                     result.schema_changed || result.models_changed);
+    bool check_history = history && (whole_history || !changed.revisions.empty() ||
+                                     changed.config || result.schema_changed ||
+                                     result.models_changed);
     if (check_history) {
         revs = revision_changes(before, after, changed);
     }
@@ -377,6 +378,61 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
         }
     }
     return result;
+}
+
+std::vector<Finding> check_merged(Side& base_tip, Side& head, const std::string& base_name) {
+    const revision::Graph& base = *base_tip.history().graph;
+    const revision::Graph& own = *head.history().graph;
+    std::optional<int> expected = head.project().settings.heads;
+    std::vector<revision::Revision> merged;
+    merged.reserve(base.size() + own.size());
+    for (int i = 0; i < static_cast<int>(base.size()); ++i) {
+        merged.push_back(base.at(i));
+    }
+    std::set<std::string> added;
+    for (int i = 0; i < static_cast<int>(own.size()); ++i) {
+        if (!base.find(own.at(i).id)) {
+            merged.push_back(own.at(i));
+            added.insert(own.at(i).id);
+        }
+    }
+    // Each side alone is judged by its own checks; only what the merge adds
+    // is reported here.
+    if (added.empty() || !revision::check_heads(own, expected).empty() ||
+        !revision::check_heads(base, expected).empty()) {
+        return {};
+    }
+    revision::Graph graph(std::move(merged));
+    if (revision::check_heads(graph, expected).empty()) {
+        return {};
+    }
+    std::vector<int> ours;
+    std::vector<int> theirs;
+    std::vector<std::string> ids;
+    std::vector<std::string> parts;
+    for (int h : graph.heads()) {
+        const revision::Revision& r = graph.at(h);
+        bool mine = added.count(r.id) != 0U;
+        (mine ? ours : theirs).push_back(h);
+        ids.push_back(r.id);
+        parts.push_back(r.id + " (" + r.path + ", " +
+                        (mine ? std::string("this pull request") : "on " + base_name) + ")");
+    }
+    if (ours.empty()) {
+        return {};
+    }
+    const revision::Revision& first = graph.at(ours.front());
+    std::string fix;
+    if (theirs.size() == 1) {
+        fix = "rebase onto " + base_name + " and revise its head: set down_revision = \"" +
+              graph.at(theirs.front()).id + "\" in " + first.path + ", or ";
+    }
+    Finding f{Severity::error, "merged-multiple-heads", first.path, first.line, 0,
+              "merging into " + base_name + " leaves " + std::to_string(ids.size()) +
+                  " heads: " + text::join(parts, " and ") + "; " + fix +
+                  "write the merge revision: alembic merge -m \"merge heads\" " +
+                  text::join(ids, " ")};
+    return {f};
 }
 
 }  // namespace migcheck::checks

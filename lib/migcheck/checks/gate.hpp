@@ -59,6 +59,14 @@ struct GateResult {
 GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, GateMode mode,
                         bool whole_history);
 
+// The history `head` would have once merged into `base_tip` (called
+// `base_name`): the base's revisions with the head's new ones. When each
+// history alone keeps the heads rule and the merged one does not (two pull
+// requests that each add a revision on one parent), one finding
+// (merged-multiple-heads) at the head's new revision names every head, its
+// file and side, and the fix.
+std::vector<Finding> check_merged(Side& base_tip, Side& head, const std::string& base_name);
+
 // The command that writes a new revision, as messages suggest it.
 std::string write_revision_command(const std::string& message);
 

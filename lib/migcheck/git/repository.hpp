@@ -70,6 +70,13 @@ struct Ref {
     ObjectId commit;
 };
 
+// A commit as a range of them lists it.
+struct Commit {
+    ObjectId id;
+    std::vector<ObjectId> parents;
+    std::string summary;  // the message's first line
+};
+
 // What a revision string names.
 struct Resolved {
     ObjectId commit;
@@ -114,6 +121,15 @@ class Repository {
     // usage_error for a bare repository.
     std::string workdir() const;
 
+    // The folder git runs this repository's hooks from, absolute, without a
+    // trailing slash, existing or not: core.hooksPath when set (from the
+    // repository's configuration and the user's, `~` expanded; a relative
+    // path is relative to the top of the working tree, or to the git
+    // directory of a bare repository, as git reads it), else `hooks` in the
+    // common git directory (shared by linked worktrees). libgit2's own
+    // GIT_REPOSITORY_ITEM_HOOKS ignores core.hooksPath.
+    std::string hooks_dir() const;
+
     // What `rev` names, peeled to a commit: a branch ("main"), a remote
     // branch ("origin/main"), a tag, a sha or a prefix of one, or any
     // revision expression git accepts ("HEAD~2"). nullopt when it names
@@ -130,6 +146,11 @@ class Repository {
     // The best common ancestor of two commits, or nullopt when they share
     // no history.
     std::optional<ObjectId> merge_base(const ObjectId& a, const ObjectId& b) const;
+
+    // The commits reachable from `head` but not from `base`, parents before
+    // children (oldest first), as `git log --reverse --topo-order base..head`
+    // lists them.
+    std::vector<Commit> commits_between(const ObjectId& base, const ObjectId& head) const;
 
     // The files of a commit's tree; `prefix` is the project root relative to
     // the working directory ("" at the top), and paths given to the source
