@@ -1,6 +1,7 @@
 // manage_migrations: the developers' commands over an Alembic project.
 #include "migcheck/cli/apply_commands.hpp"
 #include "migcheck/cli/history_commands.hpp"
+#include "migcheck/cli/install_hook.hpp"
 #include "migcheck/cli/tool.hpp"
 #include "migcheck/cli/validate_command.hpp"
 #include "migcheck/git/ignore.hpp"
@@ -10,7 +11,7 @@
 
 int main(int argc, char** argv) {
     using namespace migcheck;
-    CLI::App app{"Alembic migrations without Python: history, heads, validate, apply, downgrade, stamp, current, pending."};
+    CLI::App app{"Alembic migrations without Python: history, heads, validate, apply, downgrade, stamp, current, pending, install-hook."};
     app.require_subcommand(1);
     app.fallthrough();
     std::string dir;
@@ -58,7 +59,15 @@ int main(int argc, char** argv) {
     auto* pending_cmd = app.add_subcommand("pending", "List the revisions apply would run, in order");
     add_url(pending_cmd);
 
+    bool force = false;
+    auto* install_hook_cmd = app.add_subcommand(
+        "install-hook", "Install the git pre-commit hook that runs migcheck-staged");
+    install_hook_cmd->add_flag("--force", force, "Replace a pre-commit hook that is already there");
+
     return cli::run("manage_migrations", app, argc, argv, [&] {
+        if (install_hook_cmd->parsed()) {
+            return cli::install_hook_command(dir, force, std::cout, std::cerr);
+        }
         if (validate_cmd->parsed()) {
             cli::ValidateOptions validate{parse_format(format, true), {}};
             cli::Context ctx = cli::open_project(dir);
