@@ -1,6 +1,8 @@
 """Benchmark migcheck's `manage_migrations heads|history` against Alembic,
-`manage_migrations validate` against the closest Python equivalent, and
-migcheck running migrations (bench_migrate.py) against Alembic.
+`manage_migrations validate` against the closest Python equivalent,
+migcheck running migrations (bench_migrate.py) against Alembic, and
+migcheck-staged and migcheck-heads across branches on a large git repository
+(bench_git.py) against git and a shell loop.
 
 Start it through bench/run, which picks a Python that can import Alembic.
 See bench/README.md for what is measured and how.
@@ -29,9 +31,10 @@ sys.path.insert(0, BENCH_DIR)
 import gen_models  # noqa: E402  (needs BENCH_DIR on sys.path)
 import gen_project  # noqa: E402
 
-# bench_migrate.py imports this module as `bench`; run as a script it is
-# __main__, and a second copy would have its own EXTRA_ENV.
+# bench_migrate.py and bench_git.py import this module as `bench`; run as a
+# script it is __main__, and a second copy would have its own EXTRA_ENV.
 sys.modules.setdefault("bench", sys.modules[__name__])
+import bench_git  # noqa: E402
 import bench_migrate  # noqa: E402
 
 DEFAULT_SIZES = [100, 1000, 5000, 10000]
@@ -161,9 +164,11 @@ def run(argv: list[str], cwd: str, scratch: str) -> RunResult:
     return RunResult(wall, exit_code_of(status), usage.ru_maxrss, stdout, stderr)
 
 
-def run_checked(argv: list[str], cwd: str, scratch: str) -> RunResult:
+def run_checked(argv: list[str], cwd: str, scratch: str, expect: int = 0) -> RunResult:
+    """run(), failing unless the exit status is `expect` (1 for a checker
+    that must find problems)."""
     result = run(argv, cwd, scratch)
-    if result.exit_code != 0:
+    if result.exit_code != expect:
         how = (f"killed by signal {-result.exit_code}" if result.exit_code < 0
                else f"exited with {result.exit_code}")
         stderr = result.stderr.strip()
@@ -171,12 +176,12 @@ def run_checked(argv: list[str], cwd: str, scratch: str) -> RunResult:
     return result
 
 
-def gnu_time_rss(argv: list[str], cwd: str, scratch: str) -> int | None:
+def gnu_time_rss(argv: list[str], cwd: str, scratch: str, expect: int = 0) -> int | None:
     """Peak RSS in KiB from GNU time, or None when it is not installed."""
     if not os.access(GNU_TIME, os.X_OK):
         return None
     report = os.path.join(scratch, "time-report")
-    run_checked([GNU_TIME, "-f", "%M", "-o", report] + argv, cwd, scratch)
+    run_checked([GNU_TIME, "-f", "%M", "-o", report] + argv, cwd, scratch, expect)
     with open(report) as f:
         return int(f.read().split()[-1])
 
@@ -305,17 +310,17 @@ def measure(case: Case, tools: dict, reps: tuple[int, int], out_dir: str, scratc
 
 def interleave(case: Case, mig_argv: list[str], mig_out: str, other_argv: list[str],
                check_other, reps: tuple[int, int], cwd: str, scratch: str,
-               uncached: bool) -> None:
+               uncached: bool, mig_exit: int = 0) -> None:
     """Times migcheck (and, with `uncached`, migcheck without its header
     cache) and the other tool in alternation, so that drift on the machine
     (thermal, other load) hits both alike instead of whichever ran second.
-    migcheck must print `mig_out` every time; `check_other` checks the other
-    tool's run. Ends with migcheck's peak RSS."""
+    migcheck must print `mig_out` and exit with `mig_exit` every time;
+    `check_other` checks the other tool's run. Ends with migcheck's peak RSS."""
     mig_reps, other_reps = reps
     wait4_rss = 0
     for i in range(max(mig_reps, other_reps)):
         if i < mig_reps:
-            r = run_checked(mig_argv, cwd, scratch)
+            r = run_checked(mig_argv, cwd, scratch, mig_exit)
             if r.stdout != mig_out:
                 raise BenchError(f"{' '.join(mig_argv)}: output changed between runs")
             case.migcheck_times.append(r.wall)
@@ -323,7 +328,7 @@ def interleave(case: Case, mig_argv: list[str], mig_out: str, other_argv: list[s
             if uncached:
                 EXTRA_ENV["MIGCHECK_NO_CACHE"] = "1"
                 try:
-                    r = run_checked(mig_argv, cwd, scratch)
+                    r = run_checked(mig_argv, cwd, scratch, mig_exit)
                 finally:
                     EXTRA_ENV.clear()
                 if r.stdout != mig_out:
@@ -334,7 +339,7 @@ def interleave(case: Case, mig_argv: list[str], mig_out: str, other_argv: list[s
             r = run_checked(other_argv, cwd, scratch)
             check_other(r)
             case.alembic_times.append(r.wall)
-    rss = gnu_time_rss(mig_argv, cwd, scratch)
+    rss = gnu_time_rss(mig_argv, cwd, scratch, mig_exit)
     case.rss_kb = rss if rss is not None else wait4_rss
 
 
@@ -378,7 +383,10 @@ def fmt_time(seconds: float | None) -> str:
 
 
 def fmt_ratio(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio:.1f}×"
+    if ratio is None:
+        return "—"
+    # Below 1 the other tool is the faster one (git diff --cached).
+    return f"{ratio:.2f}×" if ratio < 1 else f"{ratio:.1f}×"
 
 
 def fmt_rss(kb: int | None) -> str:
@@ -428,6 +436,9 @@ def target_rows(cases: list[Case]) -> list[str]:
         if case.command in bench_migrate.COMMANDS:
             rows += bench_migrate.target_rows(case)
             continue
+        if case.command in bench_git.COMMANDS:
+            rows += bench_git.target_rows(case)
+            continue
         label = f"{case.n} | {case.shape} | {case.command}"
         if case.command == "validate":
             m = case.migcheck_median
@@ -459,7 +470,7 @@ def render_report(cases: list[Case], info: dict) -> str:
         f"- migcheck {info['git']}, build {info['build_dir']} ({info['build_type']})",
         f"- Method: median wall time (spawn to exit) of interleaved runs after one warm-up "
         f"run each (Alembic with its bytecode cache warm, migcheck with its header cache warm, "
-        f"and again with MIGCHECK_NO_CACHE=1); runs per case migcheck/Alembic: {info['reps']}; "
+        f"and again with MIGCHECK_NO_CACHE=1); runs per case migcheck/other side: {info['reps']}; "
         f"peak RSS via {info['rss_method']}.",
         "",
         "| N | shape | command | migcheck median | alembic median | ratio | "
@@ -481,6 +492,7 @@ def render_report(cases: list[Case], info: dict) -> str:
                   "SQLAlchemy imports the models (bytecode cache warm) and PyYAML loads "
                   "schema.yaml, comparing only names, nullability and primary keys."]
     lines += bench_migrate.notes(cases)
+    lines += bench_git.notes(cases)
     lines += ["", "## Targets (informational)", ""]
     rows = target_rows(cases)
     measured = {c.n for c in cases if c.command in COMMANDS}
@@ -496,7 +508,7 @@ def render_report(cases: list[Case], info: dict) -> str:
     errors = [c for c in cases if c.error]
     lines += ["", "## Output check", ""]
     if errors:
-        lines.append("**FAILED** — migcheck and Alembic disagree or a command failed:")
+        lines.append("**FAILED** — migcheck and the other side disagree or a command failed:")
         for c in errors:
             lines += ["", "```", c.error, "```"]
     else:
@@ -505,6 +517,8 @@ def render_report(cases: list[Case], info: dict) -> str:
                      " validate: both find the models and schema.yaml in agreement"
                      + (bench_migrate.check_note()
                         if any(c.command in bench_migrate.COMMANDS for c in cases) else "")
+                     + (bench_git.check_note()
+                        if any(c.command in bench_git.COMMANDS for c in cases) else "")
                      + ").")
     return "\n".join(lines) + "\n"
 
@@ -534,6 +548,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--migrate", choices=["yes", "no", "only"], default="yes",
                    help="time replay, apply and current against Alembic on generated "
                         "migrations too (default yes; see bench_migrate.py)")
+    p.add_argument("--git", choices=["yes", "no", "only"], default="yes",
+                   help="time migcheck-staged and migcheck-heads across branches on a generated "
+                        "50,000-file git repository too (default yes; see bench_git.py)")
     args = p.parse_args(argv)
     if args.sizes:
         try:
@@ -603,10 +620,12 @@ def main(argv: list[str]) -> int:
     projects_dir = os.path.join(out_dir, "projects")
     cases: list[Case] = []
     failed = False
-    # "only" runs that part alone (both "only": both parts).
-    run_history = args.validate != "only" and args.migrate != "only"
-    run_validate = args.validate == "only" or (args.validate != "no" and args.migrate != "only")
-    run_migrate = args.migrate == "only" or (args.migrate != "no" and args.validate != "only")
+    # "only" runs that part alone (several "only": those parts).
+    only = {part for part in ("validate", "migrate", "git") if getattr(args, part) == "only"}
+    run_history = not only
+    run_validate = "validate" in only or (not only and args.validate != "no")
+    run_migrate = "migrate" in only or (not only and args.migrate != "no")
+    run_git = "git" in only or (not only and args.git != "no")
     for n in (args.sizes if run_history else []):
         for shape in args.shapes:
             project = ensure_project(projects_dir, n, shape)
@@ -641,6 +660,14 @@ def main(argv: list[str]) -> int:
             return 1
         cases += migrate_cases
         failed |= any(c.error is not None for c in migrate_cases)
+    if run_git:
+        try:
+            git_cases = bench_git.run(args, tools, projects_dir, scratch)
+        except BenchError as e:
+            log(f"bench: {e}")
+            return 1
+        cases += git_cases
+        failed |= any(c.error is not None for c in git_cases)
 
     rss_method = (f"`{GNU_TIME} -f %M` (one extra run)" if os.access(GNU_TIME, os.X_OK)
                   else "wait4() ru_maxrss, max over the timed runs")
@@ -650,6 +677,8 @@ def main(argv: list[str]) -> int:
         reps += (", " if reps else "") + "validate: 15/7"
     if run_migrate:
         reps += (", " if reps else "") + bench_migrate.reps_note(args)
+    if run_git:
+        reps += (", " if reps else "") + bench_git.reps_note(args)
 
     info = {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
