@@ -135,12 +135,27 @@ struct Wording {
     GateMode mode;
     // "the staged change", "this pull request"
     std::string change() const {
-        return mode == GateMode::staged ? "the staged change" : "this pull request";
+        switch (mode) {
+        case GateMode::staged:
+            return "the staged change";
+        case GateMode::pull:
+            return "this pull request";
+        case GateMode::commit:
+            break;
+        }
+        return "the commit";
     }
-    // "stage it", "add it to this pull request"
+    // "... and stage it", "... and push it to this pull request"
     std::string commit(const std::string& what) const {
-        return mode == GateMode::staged ? what + " and stage it"
-                                        : what + " and push it to this pull request";
+        switch (mode) {
+        case GateMode::staged:
+            return what + " and stage it";
+        case GateMode::pull:
+            return what + " and push it to this pull request";
+        case GateMode::commit:
+            break;
+        }
+        return what + " and add it in the same commit (git rebase -i joins commits)";
     }
 };
 
@@ -325,7 +340,7 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
 
     // Rule 5: revisions that may already have run somewhere stay as they are.
     Severity rewrite = mode == GateMode::staged ? Severity::warning : Severity::error;
-    std::string where = mode == GateMode::staged ? "HEAD" : before.description() + " (the merge base)";
+    std::string where = mode == GateMode::staged ? "HEAD" : before.description();
     for (auto [old_pos, new_pos] : revs.modified) {
         const revision::Revision& r = graph->at(new_pos);
         out.push_back(Finding{

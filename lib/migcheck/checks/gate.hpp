@@ -15,6 +15,7 @@ namespace migcheck::checks {
 enum class GateMode {
     staged,  // the index against HEAD: a changed old revision is a warning
     pull,    // a pull request against its merge base: append-only history
+    commit,  // one commit of a pull request against its parent, as `pull`
 };
 
 // What a change touches, by path relative to the project root.

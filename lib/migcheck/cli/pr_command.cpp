@@ -55,7 +55,8 @@ class Commits {
 
     // The gate over the change from `from` to `to`.
     checks::GateResult gate(checks::Side& from, const git::ObjectId& from_id, checks::Side& to,
-                            const git::ObjectId& to_id, bool whole) const {
+                            const git::ObjectId& to_id, checks::GateMode mode,
+                            bool whole) const {
         git::DiffOptions diff;
         if (!m_place.prefix.empty()) {
             diff.paths.push_back(m_place.prefix);
@@ -63,7 +64,7 @@ class Commits {
         auto changes = m_place.repo.diff_trees(from_id, to_id, diff);
         auto changed =
             checks::classify_changes(changes, m_place.prefix, from.project(), to.project());
-        return checks::check_change(from, to, changed, checks::GateMode::pull, whole);
+        return checks::check_change(from, to, changed, mode, whole);
     }
 
   private:
@@ -110,7 +111,8 @@ int pr_command(const PrOptions& options, std::ostream& out) {
     checks::Side& after = commits.side(head.commit, "commit " + options.head);
     checks::Side& before = commits.side(*merge_base, "the merge base " + short_id(*merge_base),
                                         &after.project());
-    checks::GateResult whole = commits.gate(before, *merge_base, after, head.commit, true);
+    checks::GateResult whole =
+        commits.gate(before, *merge_base, after, head.commit, checks::GateMode::pull, true);
     std::vector<Finding> findings = std::move(whole.findings);
 
     // The history once merged, when the base has moved on.
@@ -129,7 +131,8 @@ int pr_command(const PrOptions& options, std::ostream& out) {
             checks::Side& parent = commits.side(c.parents.front(), "commit " + short_id(c.parents.front()),
                                                 &after.project());
             checks::Side& self = commits.side(c.id, name, &after.project());
-            auto result = commits.gate(parent, c.parents.front(), self, c.id, false);
+            auto result = commits.gate(parent, c.parents.front(), self, c.id,
+                                       checks::GateMode::commit, false);
             for (auto& f : result.findings) {
                 f.message = name + " (" + c.summary + "): " + f.message;
             }
