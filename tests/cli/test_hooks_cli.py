@@ -492,6 +492,14 @@ def pre_commit_manifest_is_valid(p):
         "entry": "hooks/pre-commit", "language": "script",
         "pass_filenames": False, "always_run": True}], hooks
     expect(subprocess_result([pre_commit_program(), "validate-manifest", MANIFEST]), 0, "", "")
+    # The README's snippet is a valid configuration that names this hook.
+    readme = read(os.path.join(SOURCE, "README.md"))
+    snippet = re.search(r"### With the pre-commit framework\n.*?```yaml\n(.*?)```", readme,
+                        re.S).group(1)
+    assert yaml.safe_load(snippet)["repos"][0]["hooks"] == [{"id": "migcheck-staged"}], snippet
+    write(p.path("config.yaml"), snippet)
+    expect(subprocess_result([pre_commit_program(), "validate-config", p.path("config.yaml")]),
+           0, "", "")
 
 
 def pre_commit_framework(p):
