@@ -160,3 +160,23 @@ TEST_CASE("many ** segments stay fast") {
     TreeSource tree(files);
     CHECK(find_model_files(tree, {"**/**/a/**/**/b/**/**/*.py"}).size() == 30);
 }
+
+TEST_CASE("may_match: a path matches as the walk finds it, folders skipped by name") {
+    TreeSource tree({"models.py", "app/models.py", "app/models/user.py", "app/models/sub/job.py",
+                     "app/models/README.md", "app/views.py", ".venv/lib/models.py",
+                     "venv/models.py", "node_modules/x/models.py", "app/__pycache__/models.py",
+                     "src/.hidden/models.py"});
+    for (const Paths& globs : {default_globs, Paths{"app/*/*.py"}, Paths{".venv/lib/models.py"},
+                               Paths{"**/*.md"}, Paths{"app/**"}}) {
+        Paths found = find_model_files(tree, globs);
+        for (const std::string& path :
+             {"models.py", "app/models.py", "app/models/user.py", "app/models/sub/job.py",
+              "app/models/README.md", "app/views.py", ".venv/lib/models.py", "venv/models.py",
+              "node_modules/x/models.py", "app/__pycache__/models.py", "src/.hidden/models.py"}) {
+            bool walked = std::find(found.begin(), found.end(), path) != found.end();
+            CAPTURE(path);
+            CAPTURE(globs.front());
+            CHECK(may_match(globs, path) == walked);
+        }
+    }
+}

@@ -265,6 +265,24 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
     // Rule 1: the models.
     std::vector<Difference> model_diffs;
     if (!changed.models.empty() || changed.config) {
+        // Before the change, the models are in the same files but for those
+        // the change touched: no need to walk the older tree for the globs.
+        if (!before.empty() && !changed.config) {
+            std::set<std::string> touched(changed.models.begin(), changed.models.end());
+            std::vector<std::string> paths;
+            for (const auto& path : after.model_paths()) {
+                if (touched.count(path) == 0U) {
+                    paths.push_back(path);
+                }
+            }
+            for (const auto& path : changed.models) {
+                if (before.files()->blob_id(path)) {
+                    paths.push_back(path);
+                }
+            }
+            std::sort(paths.begin(), paths.end());
+            before.set_model_paths(std::move(paths));
+        }
         const ModelsSide& now = after.models();
         const ModelsSide& then = before.models();
         model_diffs = readable(schema::compare(now.read.schema, then.read.schema), now, then);
@@ -368,7 +386,9 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
         if (declared && graph->size() != 0 &&
             (result.schema_changed || !revs.added.empty() || rewritten || changed.config ||
              whole_history)) {
-            const replay::SymbolicResult& sym = after.symbolic();
+            std::vector<int> added = revs.added;
+            const replay::SymbolicResult& sym =
+                rewritten || changed.config ? after.symbolic() : after.symbolic(&before, added);
             bool noted = false;
             for (Finding f : sym.findings) {
                 if (f.code == "not-interpretable") {

@@ -2,15 +2,87 @@
 
 #include "migcheck/models/glob.hpp"
 #include "migcheck/revision/loader.hpp"
+#include "migcheck/schema/encode.hpp"
 #include "migcheck/schema/yaml_loader.hpp"
 
+#include <functional>
+#include <set>
+
 namespace migcheck::checks {
+namespace {
+
+// Bump when what is cached, or how it is derived, changes.
+constexpr std::string_view cache_format = "migcheck-derived 1\n";
+
+std::string encode_symbolic(const replay::SymbolicResult& r) {
+    binary::Writer w;
+    schema::encode(w, r.head);
+    schema::encode(w, r.findings);
+    w.u32(r.complete ? 1 : 0);
+    return std::move(w.out());
+}
+
+std::optional<replay::SymbolicResult> decode_symbolic(std::string_view bytes) {
+    binary::Reader r(bytes);
+    replay::SymbolicResult out;
+    if (!schema::decode(r, out.head) || !schema::decode(r, out.findings)) {
+        return std::nullopt;
+    }
+    out.complete = r.u32() != 0;
+    if (!r.ok() || !r.done()) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+std::string encode_models(const models::ModelsResult& m) {
+    binary::Writer w;
+    schema::encode(w, m.schema);
+    schema::encode(w, m.findings);
+    w.u32(static_cast<std::uint32_t>(m.unchecked.size()));
+    for (const auto& [table, column] : m.unchecked) {
+        w.str(table);
+        w.str(column);
+    }
+    return std::move(w.out());
+}
+
+std::optional<models::ModelsResult> decode_models(std::string_view bytes) {
+    binary::Reader r(bytes);
+    models::ModelsResult out;
+    if (!schema::decode(r, out.schema) || !schema::decode(r, out.findings)) {
+        return std::nullopt;
+    }
+    std::uint32_t n = r.u32();
+    for (std::uint32_t i = 0; i < n && r.ok(); ++i) {
+        std::string table;
+        std::string column;
+        r.str(table);
+        r.str(column);
+        out.unchecked.emplace(std::move(table), std::move(column));
+    }
+    if (!r.ok() || !r.done()) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+}  // namespace
 
 Side::Side(const git::GitFiles* files, config::Project project, std::string cache_root)
-    : m_files(files), m_project(std::move(project)), m_cache_root(std::move(cache_root)) {}
+    : m_files(files), m_project(std::move(project)), m_cache_root(std::move(cache_root)) {
+    if (!m_cache_root.empty()) {
+        m_cache = ContentCache::open();
+    }
+}
 
 std::string Side::description() const {
     return m_files == nullptr ? std::string("no commit yet") : m_files->description();
+}
+
+std::string Side::blob_hex(const std::string& path) const {
+    std::optional<git::ObjectId> id = m_files->blob_id(path);
+    return id ? id->hex() : std::string("-");
 }
 
 const std::optional<std::string>& Side::schema_text() {
@@ -22,34 +94,80 @@ const std::optional<std::string>& Side::schema_text() {
 }
 
 const std::optional<schema::Schema>& Side::declared() {
-    if (!m_declared) {
-        const auto& text = schema_text();
-        m_declared.emplace(text ? std::optional<schema::Schema>(
-                                      schema::load_schema_yaml(*text, m_project.settings.schema))
-                                : std::nullopt);
+    if (m_declared) {
+        return *m_declared;
+    }
+    const std::string& path = m_project.settings.schema;
+    std::optional<git::ObjectId> blob = m_files == nullptr ? std::nullopt : m_files->blob_id(path);
+    if (!blob) {
+        m_declared.emplace(std::nullopt);
+        return *m_declared;
+    }
+    std::string key = std::string(cache_format) + path + "\n" + blob->hex();
+    if (auto bytes = m_cache.get("schema", key)) {
+        binary::Reader r(*bytes);
+        schema::Schema s;
+        if (schema::decode(r, s) && r.done()) {
+            m_declared.emplace(std::move(s));
+            return *m_declared;
+        }
+    }
+    const auto& text = schema_text();
+    m_declared.emplace(text ? std::optional<schema::Schema>(schema::load_schema_yaml(*text, path))
+                            : std::nullopt);
+    if (*m_declared) {
+        binary::Writer w;
+        schema::encode(w, **m_declared);
+        m_cache.put("schema", key, w.out());
     }
     return *m_declared;
 }
 
-const ModelsSide& Side::models() {
-    if (!m_models) {
-        ModelsSide side;
-        if (m_files != nullptr) {
-            // Tracked files only: what git ignores is not in a commit or the
-            // index at all.
-            side.paths = models::find_model_files(*m_files, m_project.settings.models);
-            std::vector<models::SourceFile> sources;
-            for (const auto& path : side.paths) {
-                if (std::optional<std::string> bytes = m_files->read(path)) {
-                    sources.push_back(models::SourceFile{path, std::move(*bytes)});
-                }
-            }
-            if (!sources.empty()) {
-                side.read = models::read_models(sources);
-            }
-        }
-        m_models = std::move(side);
+void Side::set_model_paths(std::vector<std::string> paths) { m_model_paths = std::move(paths); }
+
+const std::vector<std::string>& Side::model_paths() {
+    if (!m_model_paths) {
+        // Tracked files only: what git ignores is not in a commit or the
+        // index at all.
+        m_model_paths = m_files == nullptr
+                            ? std::vector<std::string>{}
+                            : models::find_model_files(*m_files, m_project.settings.models);
     }
+    return *m_model_paths;
+}
+
+const ModelsSide& Side::models() {
+    if (m_models) {
+        return *m_models;
+    }
+    ModelsSide side;
+    side.paths = model_paths();
+    std::string key(cache_format);
+    for (const auto& path : side.paths) {
+        key += path + "\n" + blob_hex(path) + "\n";
+    }
+    if (side.paths.empty()) {
+        m_models = std::move(side);
+        return *m_models;
+    }
+    if (auto bytes = m_cache.get("models", key)) {
+        if (auto read = decode_models(*bytes)) {
+            side.read = std::move(*read);
+            m_models = std::move(side);
+            return *m_models;
+        }
+    }
+    std::vector<models::SourceFile> sources;
+    for (const auto& path : side.paths) {
+        if (std::optional<std::string> bytes = m_files->read(path)) {
+            sources.push_back(models::SourceFile{path, std::move(*bytes)});
+        }
+    }
+    if (!sources.empty()) {
+        side.read = models::read_models(sources);
+    }
+    m_cache.put("models", key, encode_models(side.read));
+    m_models = std::move(side);
     return *m_models;
 }
 
@@ -90,15 +208,79 @@ migrate::OpsLoader& Side::ops() {
     return *m_ops;
 }
 
-const replay::SymbolicResult& Side::symbolic() {
-    if (!m_symbolic) {
-        const HistorySide& h = history();
-        if (h.graph->size() == 0) {
-            m_symbolic.emplace();
-        } else {
-            m_symbolic = replay::replay_symbolic(*h.graph, ops(), false);
+const std::string& Side::history_key() {
+    if (!m_history_key) {
+        const revision::Graph& graph = *history().graph;
+        std::string key(cache_format);
+        key.reserve(graph.size() * 96);
+        for (int i = 0; i < static_cast<int>(graph.size()); ++i) {
+            const std::string& path = graph.at(i).path;
+            key += path + "\n" + blob_hex(path) + "\n";
+        }
+        m_history_key = std::move(key);
+    }
+    return *m_history_key;
+}
+
+const replay::SymbolicResult* Side::symbolic_if_known() {
+    if (!m_symbolic && m_files != nullptr && history().graph->size() != 0) {
+        if (auto bytes = m_cache.get("symbolic", history_key())) {
+            if (auto decoded = decode_symbolic(*bytes)) {
+                m_symbolic = std::move(*decoded);
+            }
         }
     }
+    return m_symbolic ? &*m_symbolic : nullptr;
+}
+
+const replay::SymbolicResult& Side::symbolic(Side* base, const std::vector<int>& added) {
+    if (symbolic_if_known() != nullptr) {
+        return *m_symbolic;
+    }
+    const revision::Graph& graph = *history().graph;
+    if (graph.size() == 0) {
+        m_symbolic.emplace();
+        return *m_symbolic;
+    }
+    // Starting from the base's result holds when the base's revisions come
+    // first in an upgrade: none of them descends from an added one.
+    const replay::SymbolicResult* start = nullptr;
+    std::vector<int> order;
+    if (base != nullptr && !added.empty() &&
+        base->history().graph->size() + added.size() == graph.size()) {
+        std::set<int> is_added(added.begin(), added.end());
+        bool appended = true;
+        for (int a : added) {
+            for (int child : graph.all_next(a)) {
+                appended = appended && is_added.count(child) != 0U;
+            }
+        }
+        if (appended) {
+            start = base->symbolic_if_known();
+        }
+        if (start != nullptr && start->complete) {
+            // Parents first, among the added revisions.
+            std::set<int> placed;
+            std::function<void(int)> place = [&](int r) {
+                if (is_added.count(r) == 0U || !placed.insert(r).second) {
+                    return;
+                }
+                for (int p : graph.normalized_down(r)) {
+                    place(p);
+                }
+                order.push_back(r);
+            };
+            for (int a : added) {
+                place(a);
+            }
+        } else {
+            start = nullptr;
+        }
+    }
+    m_symbolic = start != nullptr
+                     ? replay::replay_symbolic_onto(*start, graph, ops(), order, false)
+                     : replay::replay_symbolic(graph, ops(), false);
+    m_cache.put("symbolic", history_key(), encode_symbolic(*m_symbolic));
     return *m_symbolic;
 }
 

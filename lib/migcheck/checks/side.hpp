@@ -7,6 +7,7 @@
 #include "migcheck/replay/replay.hpp"
 #include "migcheck/revision/graph.hpp"
 #include "migcheck/schema/schema.hpp"
+#include "migcheck/util/content_cache.hpp"
 
 #include <memory>
 #include <optional>
@@ -51,15 +52,36 @@ class Side {
     // config/schema.yaml loaded: nullopt when absent. Throws usage_error
     // (path:line:col) when it does not load.
     const std::optional<schema::Schema>& declared();
+    // The files the models globs find, before models() reads them.
+    const std::vector<std::string>& model_paths();
+    // Says which files the models are in, when the caller knows already (the
+    // other side's list, adjusted by what changed): spares walking a large
+    // tree for the globs. Must come before model_paths() and models().
+    void set_model_paths(std::vector<std::string> paths);
     const ModelsSide& models();
     const HistorySide& history();
-    // The history replayed symbolically; requires history().graph.
-    const replay::SymbolicResult& symbolic();
+    // The history replayed symbolically; requires history().graph. With
+    // `base`, a side whose history this one extends by `added` revisions
+    // (graph positions here) and nothing else, the replay starts from base's
+    // result when that is at hand (computed, or in the cache) instead of
+    // from the first revision.
+    const replay::SymbolicResult& symbolic(Side* base = nullptr,
+                                           const std::vector<int>& added = {});
     // The operations reader the symbolic replay used.
     migrate::OpsLoader& ops();
 
   private:
+    // The symbolic replay's result when it is at hand without replaying.
+    const replay::SymbolicResult* symbolic_if_known();
+    // The cache key naming this side's history: every revision file's path
+    // and blob, in load order.
+    const std::string& history_key();
+    std::string blob_hex(const std::string& path) const;
+
     const git::GitFiles* m_files;
+    ContentCache m_cache;
+    std::optional<std::string> m_history_key;
+    std::optional<std::vector<std::string>> m_model_paths;
     config::Project m_project;
     std::string m_cache_root;
     std::optional<std::optional<std::string>> m_schema_text;

@@ -243,18 +243,30 @@ std::vector<std::string> find_model_files(const FileSource& files,
 
 namespace {
 
+// Whether a walk enters a folder of this name when a wildcard reaches it.
+bool enterable_name(std::string_view name) {
+    return !name.empty() && name[0] != '.' && !is_virtual_env_name(std::string(name));
+}
+
 bool match_from(const std::vector<std::string>& segs, std::size_t i,
                 const std::vector<std::string_view>& parts, std::size_t j) {
     if (i == segs.size()) {
         return j == parts.size();
     }
+    bool folder = j + 1 < parts.size();
     if (segs[i] == "**") {
         // Zero or more folders: never the file's own name.
         for (std::size_t k = j; k < parts.size(); ++k) {
             if (match_from(segs, i + 1, parts, k)) {
                 return true;
             }
+            if (k + 1 >= parts.size() || !enterable_name(parts[k])) {
+                return false;
+            }
         }
+        return false;
+    }
+    if (folder && has_wildcard(segs[i]) && !enterable_name(parts[j])) {
         return false;
     }
     return j < parts.size() && match_segment(segs[i], parts[j]) &&

@@ -35,10 +35,12 @@ std::vector<std::string> find_model_files(const FileSource& files,
                                           const std::vector<std::string>& globs,
                                           const IgnoredPredicate& ignored = {});
 
-// Whether `path` (a file, relative to the root) matches one of `globs` by
-// its segments alone, as find_model_files() matches: the folders it would
-// skip (hidden, virtual environments, links, what git ignores) are not
-// known from a path, so this may say yes where a walk would not look.
+// Whether `path` (a file, relative to the root) matches one of `globs` as
+// find_model_files() matches, by its segments alone: folders a wildcard
+// reaches are skipped by name as the walk skips them (hidden, `venv`,
+// `site-packages`, `node_modules`, `__pycache__`), but a folder holding
+// pyvenv.cfg, a link or what git ignores is not known from a path, so this
+// may say yes where a walk would not look.
 bool may_match(const std::vector<std::string>& globs, std::string_view path);
 
 }  // namespace migcheck::models

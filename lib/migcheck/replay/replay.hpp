@@ -31,6 +31,14 @@ struct SymbolicResult {
 // with a non-constant default (sqlite-add-column-default).
 SymbolicResult replay_symbolic(const revision::Graph& graph, migrate::OpsLoader& ops, bool sqlite);
 
+// Applies the upgrade() of the revisions in `order` (parents before
+// children) onto `start`, the result of replaying the revisions before them,
+// as replay_symbolic does for a whole history: what a history that only
+// gained revisions builds, without replaying it all again.
+SymbolicResult replay_symbolic_onto(SymbolicResult start, const revision::Graph& graph,
+                                    migrate::OpsLoader& ops, const std::vector<int>& order,
+                                    bool sqlite);
+
 struct ScratchOptions {
     std::string keep_path;  // "" for an in-memory database
     bool down_walk = true;  // walk back down and check each downgrade

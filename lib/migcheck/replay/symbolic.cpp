@@ -97,8 +97,13 @@ std::vector<int> upgrade_order(const revision::Graph& graph) {
 }
 
 SymbolicResult replay_symbolic(const revision::Graph& graph, migrate::OpsLoader& ops, bool sqlite) {
-    SymbolicResult result;
-    std::vector<int> order = upgrade_order(graph);
+    return replay_symbolic_onto(SymbolicResult{}, graph, ops, upgrade_order(graph), sqlite);
+}
+
+SymbolicResult replay_symbolic_onto(SymbolicResult start, const revision::Graph& graph,
+                                    migrate::OpsLoader& ops, const std::vector<int>& order,
+                                    bool sqlite) {
+    SymbolicResult result = std::move(start);
     ops.preload(order);
     std::vector<char> skipped(graph.size(), 0);
     for (int r : order) {

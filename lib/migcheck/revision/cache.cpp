@@ -1,5 +1,7 @@
 #include "migcheck/revision/cache.hpp"
 
+#include "migcheck/util/binary.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +17,11 @@
 namespace migcheck::revision {
 namespace {
 
+using binary::Reader;
+using binary::Writer;
+using binary::cache_dir;
+using binary::fnv1a;
+
 // Bump when what the reader extracts, or this layout, changes.
 //
 // Layout: the magic line; the project root; the number of entries and each
@@ -26,112 +33,6 @@ constexpr char magic[] = "migcheck-headers 5\n";
 
 enum : std::uint32_t { has_revision = 1, is_data_only = 2 };
 
-class Writer {
-  public:
-    void u32(std::uint32_t v) { m_out.append(reinterpret_cast<const char*>(&v), sizeof v); }
-    void i32(int v) { u32(static_cast<std::uint32_t>(v)); }
-    void u64(std::uint64_t v) { m_out.append(reinterpret_cast<const char*>(&v), sizeof v); }
-    void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
-    void str(std::string_view s) {
-        u32(static_cast<std::uint32_t>(s.size()));
-        m_out += s;
-    }
-    void strs(const std::vector<std::string>& v) {
-        u32(static_cast<std::uint32_t>(v.size()));
-        for (const auto& s : v) {
-            str(s);
-        }
-    }
-    std::string& out() { return m_out; }
-
-  private:
-    std::string m_out;
-};
-
-class Reader {
-  public:
-    explicit Reader(std::string_view in) : m_in(in) {}
-    bool ok() const { return m_ok; }
-    bool done() const { return m_pos == m_in.size(); }
-    std::size_t pos() const { return m_pos; }
-    template <class T>
-    T fixed() {
-        T v{};
-        if (sizeof v > m_in.size() - m_pos) {
-            m_ok = false;
-            m_pos = m_in.size();
-            return v;
-        }
-        std::memcpy(&v, m_in.data() + m_pos, sizeof v);
-        m_pos += sizeof v;
-        return v;
-    }
-    std::uint32_t u32() { return fixed<std::uint32_t>(); }
-    int i32() { return static_cast<int>(u32()); }
-    std::uint64_t u64() { return fixed<std::uint64_t>(); }
-    std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
-    std::string_view view() {
-        std::uint32_t n = u32();
-        if (n > m_in.size() - m_pos) {
-            m_ok = false;
-            m_pos = m_in.size();
-            return {};
-        }
-        std::string_view s = m_in.substr(m_pos, n);
-        m_pos += n;
-        return s;
-    }
-    void skip() { view(); }
-    void str(std::string& out) { out.assign(view()); }
-    void strs(std::vector<std::string>& out) {
-        std::uint32_t n = u32();
-        if (n == 0) {
-            out.clear();
-            return;
-        }
-        // Each string takes at least its length: a count beyond that is damage.
-        if (n > (m_in.size() - m_pos) / sizeof(std::uint32_t)) {
-            m_ok = false;
-            return;
-        }
-        out.clear();
-        out.reserve(n);
-        for (std::uint32_t i = 0; i < n && m_ok; ++i) {
-            out.emplace_back(view());
-        }
-    }
-
-  private:
-    std::string_view m_in;
-    std::size_t m_pos = 0;
-    bool m_ok = true;
-};
-
-std::uint64_t fnv1a(std::string_view s) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (char c : s) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-std::string cache_dir() {
-    if (const char* off = std::getenv("MIGCHECK_NO_CACHE"); off != nullptr && *off != '\0' &&
-                                                            std::string(off) != "0") {
-        return {};
-    }
-    if (const char* dir = std::getenv("MIGCHECK_CACHE_DIR"); dir != nullptr && *dir != '\0') {
-        return dir;
-    }
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
-        return std::string(xdg) + "/migcheck";
-    }
-    if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
-        return std::string(home) + "/.cache/migcheck";
-    }
-    return {};
-}
 
 void write_stamp(Writer& w, const FileStamp& s) {
     w.u64(s.size);

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace migcheck {
+
+// Results derived from content (a parsed schema.yaml, the models' schema, a
+// history replayed), stored under a key that names the content itself (blob
+// ids), so that a result is found again whichever commit, index or branch
+// holds that content. One file per entry in the cache folder
+// (binary::cache_dir(), under derived/), written atomically; the oldest are
+// removed as the folder grows. Any failure to read or write is ignored: the
+// cache only ever saves time. Disabled with MIGCHECK_NO_CACHE=1.
+class ContentCache {
+  public:
+    static ContentCache open();
+
+    bool enabled() const { return !m_dir.empty(); }
+
+    // The bytes stored for (kind, key), or nullopt.
+    std::optional<std::string> get(std::string_view kind, std::string_view key) const;
+    // Stores the bytes for (kind, key).
+    void put(std::string_view kind, std::string_view key, std::string_view bytes) const;
+
+  private:
+    std::string file(std::string_view kind, std::string_view key) const;
+    std::string m_dir;
+};
+
+}  // namespace migcheck
