@@ -259,6 +259,33 @@ def github_format(p):
         "error file=app/models.py,line=12,title=schema-yaml-outdated"], lines
 
 
+def the_caches_change_no_result(p):
+    # Commit after commit, each check warms the cache for the next one, whose
+    # history then replays from its parent's result: the outputs must be
+    # those of a run that derives everything afresh.
+    project(p, commit=False)
+    fresh = {"MIGCHECK_NO_CACHE": "1"}
+    steps = [
+        {"app/models.py": model_with(), "config/schema.yaml": schema_with(),
+         "alembic/versions/0002bbbb_rev.py": add_column_revision("0002bbbb", "0001aaaa")},
+        {"app/models.py": model_with() + "    phone = Column(String(20))\n",
+         "config/schema.yaml": schema_with() + "      phone: {type: string, length: 20}\n",
+         "alembic/versions/0003cccc_rev.py":
+         add_column_revision("0003cccc", "0002bbbb", "phone", 30)},
+    ]
+    outputs = []
+    for step in [{}] + steps:
+        stage(p, step)
+        cached = p.run(STAGED)
+        assert cached == p.run(STAGED), cached  # a warm run says the same
+        assert cached == p.run(STAGED, env=fresh), (cached, p.run(STAGED, env=fresh))
+        outputs.append(cached)
+        p.git("commit", "-qm", "step", "--no-verify")
+    assert [rc for rc, _, _ in outputs] == [0, 0, 1], outputs
+    assert "[migration-type]" in outputs[2][1], outputs
+    assert os.listdir(p.path(".test-cache/derived")), "nothing was cached"
+
+
 if __name__ == "__main__":
     raise SystemExit(main([
         first_commit, model_edit_without_schema_yaml, schema_yaml_edit_without_revision,
@@ -267,4 +294,4 @@ if __name__ == "__main__":
         old_revisions_modified_or_deleted, renames_are_not_changes, heads_and_parents,
         only_the_staged_content_counts, detached_head_and_a_temporary_index,
         a_project_in_a_subfolder, outside_a_repository, a_staged_schema_yaml_that_does_not_load,
-        github_format]))
+        github_format, the_caches_change_no_result]))
