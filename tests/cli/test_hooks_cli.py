@@ -192,13 +192,18 @@ def stage_bad_change(e, repo):
     e.git(repo, "add", "app/models.py")
 
 
-def staged_output(e, repo):
+def staged_output(e, repo, merged=True):
     """What migcheck-staged prints on the repository's staged change, run
-    directly: what the hook must pass on."""
-    rc, out, err = e.run([e.staged], repo)
+    directly: what the hook must pass on. `merged`: stdout and stderr on one
+    pipe, in the order written, as git hands a hook's output on; else the
+    pair."""
+    argv = [e.staged]
+    if merged:
+        argv = ["sh", "-c", 'exec "$0" 2>&1', e.staged]
+    rc, out, err = e.run(argv, repo)
     if rc != 1 or "[schema-yaml-outdated]" not in out or "[revision-missing]" not in out:
         raise Failure(f"migcheck-staged on the bad change: exit {rc}\n{out}{err}")
-    return out + err
+    return out if merged else (out, err)
 
 
 def expect_blocked(e, repo, result, before):
@@ -418,7 +423,7 @@ def hook_exit_codes_and_arguments(p):
     assert head(e, repo) == before
     # The hook as shipped, with nothing baked in, finds it on PATH.
     e.put_staged_on_path()
-    expect(e.run([HOOK], repo), 1, staged_output(e, repo), "")
+    expect(e.run([HOOK], repo), 1, *staged_output(e, repo, merged=False))
 
 
 def hook_without_migcheck_staged(p):
