@@ -124,9 +124,9 @@ def ancestors(path: str) -> set[str]:
 
 # --- staged -----------------------------------------------------------------
 
-def first_line(text: str) -> str:
+def last_line(text: str) -> str | None:
     lines = [line for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else "(nothing)"
+    return lines[-1] if lines else None
 
 
 def measure_staged(case: bench.Case, tools: dict, manifest: dict, reps_: tuple[int, int],
@@ -151,8 +151,8 @@ def measure_staged(case: bench.Case, tools: dict, manifest: dict, reps_: tuple[i
     alone = bench.run(argv, repo, scratch)
     gen_git_repo.git(repo, "add", "--", st["schema"], st["revision"])
     whole = bench.run(argv, repo, scratch)
-    details["model_only"] = (alone.exit_code, first_line(alone.stdout + alone.stderr))
-    details["consistent"] = (whole.exit_code, first_line(whole.stdout + whole.stderr))
+    details["model_only"] = (alone.exit_code, last_line(alone.stdout + alone.stderr))
+    details["consistent"] = (whole.exit_code, last_line(whole.stdout + whole.stderr))
     bench.log(f"bench: migcheck-staged with only {st['model']} staged: exit {alone.exit_code}\n"
               f"{alone.stdout}{alone.stderr}")
     bench.log(f"bench: migcheck-staged with the three files staged: exit {whole.exit_code}\n"
@@ -383,10 +383,11 @@ def notes(cases: list[bench.Case]) -> list[str]:
                          + ", ".join(f"`{p or '.'}`" for p in d["cache_tree"]) + ")")
             line += "."
             if "model_only" in d:
-                code, text = d["model_only"]
-                line += f" Only the model staged: exit {code} (`{text}`);"
-                code, text = d["consistent"]
-                line += f" the three: exit {code} (`{text}`)."
+                def outcome(code: int, text: str | None) -> str:
+                    return f"exit {code}, " + (f"`{text}`" if text else "no output")
+
+                line += (f" Only the model staged: {outcome(*d['model_only'])}; the three: "
+                         f"{outcome(*d['consistent'])}.")
             out.append(line)
         else:
             line = (f"- heads --base over {d['branches']:,} branches: `migcheck-heads --base "
