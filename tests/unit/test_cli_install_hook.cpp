@@ -16,5 +16,6 @@ TEST_CASE("pre_commit_hook_text: the path of migcheck-staged, quoted for sh, in 
           std::string::npos);
     CHECK(baked.find("MIGCHECK_STAGED_DEFAULT=''") == std::string::npos);
     // Only that line differs.
-    CHECK(baked.size() == plain.size() + std::string("/opt/it'\\''s here/bin/migcheck-staged").size());
+    CHECK(baked.size() ==
+          plain.size() + std::string("/opt/it'\\''s here/bin/migcheck-staged").size());
 }

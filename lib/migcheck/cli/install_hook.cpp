@@ -39,7 +39,8 @@ std::string sh_quote(const std::string& s) {
 
 bool is_executable_file(const std::string& path) {
     struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::access(path.c_str(), X_OK) == 0;
 }
 
 // The folder of the running executable, or "" when /proc cannot say.
@@ -137,7 +138,8 @@ std::string pre_commit_hook_text(const std::string& staged) {
     std::string text(pre_commit_hook_template);
     std::size_t at = text.find(default_line);
     if (at == std::string::npos) {
-        throw runtime_error("the compiled-in hooks/pre-commit has no MIGCHECK_STAGED_DEFAULT='' line");
+        throw runtime_error(
+            "the compiled-in hooks/pre-commit has no MIGCHECK_STAGED_DEFAULT='' line");
     }
     if (!staged.empty()) {
         text.replace(at, default_line.size(),
