@@ -1,5 +1,6 @@
 // manage_migrations: the developers' commands over an Alembic project.
 #include "migcheck/cli/apply_commands.hpp"
+#include "migcheck/cli/generate_command.hpp"
 #include "migcheck/cli/history_commands.hpp"
 #include "migcheck/cli/install_hook.hpp"
 #include "migcheck/cli/tool.hpp"
@@ -11,7 +12,7 @@
 
 int main(int argc, char** argv) {
     using namespace migcheck;
-    CLI::App app{"Alembic migrations without Python: history, heads, validate, apply, downgrade, stamp, current, pending, install-hook."};
+    CLI::App app{"Alembic migrations without Python: history, heads, validate, generate, merge, apply, downgrade, stamp, current, pending, install-hook."};
     app.require_subcommand(1);
     app.fallthrough();
     std::string dir;
@@ -59,6 +60,24 @@ int main(int argc, char** argv) {
     auto* pending_cmd = app.add_subcommand("pending", "List the revisions apply would run, in order");
     add_url(pending_cmd);
 
+    cli::GenerateOptions generate;
+    auto* generate_cmd = app.add_subcommand(
+        "generate", "Write a revision that turns the history's schema into config/schema.yaml");
+    generate_cmd->add_option("message", generate.message, "The revision's message");
+    generate_cmd->add_option("-m,--message", generate.message, "The revision's message");
+    generate_cmd->add_flag("--empty", generate.empty,
+                           "Empty upgrade() and downgrade() (a merge when there are several heads)");
+    generate_cmd->add_flag("--stdout", generate.to_stdout, "Print the file instead of writing it");
+    generate_cmd->add_flag("--sql", generate.sql, "Print the SQL the revision would run on SQLite");
+    generate_cmd->add_option("--rev-id", generate.rev_id, "The new revision's id (default: random)");
+    auto* merge_cmd = app.add_subcommand(
+        "merge", "Write a merge revision of REVISIONS (default: every head)");
+    merge_cmd->add_option("revisions", generate.revisions, "Revisions to merge (default: heads)");
+    merge_cmd->add_option("-m,--message", generate.message, "The revision's message")
+        ->default_str("merge heads");
+    merge_cmd->add_flag("--stdout", generate.to_stdout, "Print the file instead of writing it");
+    merge_cmd->add_option("--rev-id", generate.rev_id, "The new revision's id (default: random)");
+
     bool force = false;
     auto* install_hook_cmd = app.add_subcommand(
         "install-hook", "Install the git pre-commit hook that runs migcheck-staged");
@@ -73,6 +92,15 @@ int main(int argc, char** argv) {
             cli::Context ctx = cli::open_project(dir);
             validate.ignored = git::ignored_paths(ctx.root);
             return cli::validate_command(ctx, validate, std::cout);
+        }
+        if (generate_cmd->parsed() || merge_cmd->parsed()) {
+            cli::Context ctx = cli::open_project(dir);
+            generate.ignored = git::ignored_paths(ctx.root);
+            generate.merge = merge_cmd->parsed();
+            if (generate.merge && generate.message.empty()) {
+                generate.message = "merge heads";
+            }
+            return cli::generate_command(ctx, generate, std::cout, std::cerr);
         }
         cli::Context ctx = cli::open_project(dir);
         database.base_dir = cli::absolute_dir(dir);
