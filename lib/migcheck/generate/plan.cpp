@@ -100,6 +100,10 @@ schema::Table creatable(const schema::Table& to, const std::set<std::string>& pe
         }
         (pending.count(fk.referred_table) != 0U ? deferred : t.foreign_keys).push_back(fk);
     }
+    const auto key = to.primary_key_columns();
+    if (!key.empty() && (!t.primary_key || t.primary_key->name.empty())) {
+        t.primary_key = schema::PrimaryKey{detail::primary_key_name(t.name), key, to.where};
+    }
     for (auto& c : t.columns) {
         c.unique = false;
         c.index = false;
@@ -202,8 +206,14 @@ Plan plan_revision(const schema::Schema& head, const schema::Schema& target,
     Plan plan;
     Renames renames = find_renames(head, target, schema_path, plan.warnings);
     plan.upgrade = plan_changes(head, target, renames, batch, plan.warnings);
+    // The downgrade starts from what the upgrade builds, which names the
+    // constraints schema.yaml leaves unnamed.
+    schema::Schema built = head;
     std::vector<Finding> ignored;
-    plan.downgrade = plan_changes(target, head, renames.inverse(), batch, ignored);
+    for (const auto& step : plan.upgrade) {
+        ops::apply(built, step.op, ignored);
+    }
+    plan.downgrade = plan_changes(built, head, renames.inverse(), batch, ignored);
     return plan;
 }
 

@@ -55,9 +55,10 @@ struct Step {
 //  4. dropped tables, a table before the tables it refers to.
 //
 // With `batch`, every operation on a kept table is marked batch (Alembic's
-// render_as_batch). Constraints created without a name in `to` get
-// conventional ones (uq_<table>_<columns>, fk_<table>_<columns>_<referred>,
-// pk_<table>) so that they can be dropped by name later; comparisons ignore
+// render_as_batch). Constraints and primary keys created without a name in
+// `to` get conventional ones (uq_<table>_<columns>,
+// fk_<table>_<column>_<referred>, pk_<table>) so that they can be dropped by
+// name later, which batch mode requires; comparisons ignore
 // a name one side lacks. What no operation can express (a table comment on
 // a kept table, dropping a constraint that has no name) is a warning in
 // `warnings` and left out.
@@ -65,8 +66,9 @@ std::vector<Step> plan_changes(const schema::Schema& from, const schema::Schema&
                                const Renames& renames, bool batch, std::vector<Finding>& warnings);
 
 // A revision's two bodies: upgrade turns `head` into `target`, downgrade
-// turns `target` back into `head` (the same planner the other way, with the
-// renames inverted). `warnings` holds the upgrade's warnings only.
+// turns what the upgrade builds (`target` with the names the upgrade gave)
+// back into `head`: the same planner the other way, with the renames
+// inverted. `warnings` holds the upgrade's warnings only.
 struct Plan {
     std::vector<Step> upgrade;
     std::vector<Step> downgrade;
