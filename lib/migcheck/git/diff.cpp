@@ -117,15 +117,6 @@ std::optional<Change> change_of(const git_diff_delta& d) {
     return c;
 }
 
-bool directly_in(const std::string& path, const std::vector<std::string>& folders) {
-    auto slash = path.rfind('/');
-    std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
-    return std::any_of(folders.begin(), folders.end(), [&](const std::string& f) {
-        std::string n = normalize_path(f);
-        return n == parent || n == path;
-    });
-}
-
 git_diff_options diff_options(const std::vector<std::string>& paths,
                               std::vector<const char*>& storage) {
     git_diff_options o = GIT_DIFF_OPTIONS_INIT;
@@ -154,10 +145,25 @@ void find_renames(Handle& h, const git_tree* a, const git_tree* b, std::vector<C
                                 const_cast<git_tree*>(b), &o),
           "cannot compare the trees");
     DiffPtr diff(raw);
+    apply_renames(diff.get(), changes);
+}
+
+}  // namespace
+
+bool directly_in(const std::string& path, const std::vector<std::string>& folders) {
+    auto slash = path.rfind('/');
+    std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
+    return std::any_of(folders.begin(), folders.end(), [&](const std::string& f) {
+        std::string n = normalize_path(f);
+        return n == parent || n == path;
+    });
+}
+
+void apply_renames(git_diff* diff, std::vector<Change>& changes) {
     git_diff_find_options f = GIT_DIFF_FIND_OPTIONS_INIT;
     f.flags = GIT_DIFF_FIND_RENAMES;
-    check(git_diff_find_similar(diff.get(), &f), "cannot find renames");
-    for (const auto& r : changes_of(diff.get(), DiffOptions{})) {
+    check(git_diff_find_similar(diff, &f), "cannot find renames");
+    for (const auto& r : changes_of(diff, DiffOptions{})) {
         if (r.status != ChangeStatus::renamed) {
             continue;
         }
@@ -168,8 +174,6 @@ void find_renames(Handle& h, const git_tree* a, const git_tree* b, std::vector<C
         changes.push_back(r);
     }
 }
-
-}  // namespace
 
 void sort_changes(std::vector<Change>& changes) {
     std::sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {

@@ -4,7 +4,6 @@
 #include "migcheck/git/libgit2.hpp"
 
 #include "migcheck/util/error.hpp"
-#include "migcheck/util/text.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -235,10 +234,12 @@ class TreeFiles : public ObjectFiles {
     mutable std::unordered_map<std::string, SharedTree> m_dirs;  // under the lock
 };
 
+// The index holds files only, sorted by path: a file is found by halving,
+// and a folder is the run of entries whose paths begin with its name and '/'.
 class IndexFiles : public ObjectFiles {
   public:
-    IndexFiles(std::shared_ptr<Handle> h, IndexPtr index, std::string prefix,
-               std::string description)
+    IndexFiles(std::shared_ptr<Handle> h, std::shared_ptr<const IndexFile> index,
+               std::string prefix, std::string description)
         : ObjectFiles(std::move(h), std::move(prefix), std::move(description)),
           m_index(std::move(index)) {}
 
@@ -247,69 +248,62 @@ class IndexFiles : public ObjectFiles {
         if (path.empty()) {
             return Node{Kind::tree, {}};
         }
-        const git_index_entry* e = git_index_get_bypath(m_index.get(), path.c_str(), 0);
-        if (e != nullptr && staged(*e)) {
-            return Node{kind_of(static_cast<git_filemode_t>(e->mode)), e->id};
+        const auto& entries = m_index->entries();
+        for (std::size_t i = m_index->lower_bound(path);
+             i < entries.size() && entries[i].path == path; ++i) {
+            if (entries[i].staged()) {
+                return node_of(entries[i]);
+            }
         }
-        // The index holds files only: a folder is a prefix of their paths.
-        std::size_t at = 0;
-        int rc = git_index_find_prefix(&at, m_index.get(), (path + "/").c_str());
-        if (rc == GIT_ENOTFOUND) {
+        auto [first, last] = m_index->prefixed(path + "/");
+        if (first == last) {
             return std::nullopt;
         }
-        check(rc, where_index(path));
         return Node{Kind::tree, {}};
     }
 
     bool list_children(const std::string& dir,
                        std::vector<std::pair<std::string, Node>>& out) const override {
         std::string prefix = dir.empty() ? "" : dir + "/";
-        std::size_t at = 0;
-        if (!prefix.empty()) {
-            int rc = git_index_find_prefix(&at, m_index.get(), prefix.c_str());
-            if (rc == GIT_ENOTFOUND) {
-                return false;
-            }
-            check(rc, where_index(dir));
+        auto [at, end] = m_index->prefixed(prefix);
+        if (at == end && !prefix.empty()) {
+            return false;
         }
-        std::size_t n = git_index_entrycount(m_index.get());
-        for (std::size_t i = at; i < n; ++i) {
-            const git_index_entry* e = git_index_get_byindex(m_index.get(), i);
-            std::string_view path = e->path;
-            if (!text::starts_with(path, prefix)) {
-                break;
-            }
-            std::string_view rest = path.substr(prefix.size());
+        const auto& entries = m_index->entries();
+        for (std::size_t i = at; i < end;) {
+            const IndexEntry& e = entries[i];
+            std::string_view rest = e.path.substr(prefix.size());
             auto slash = rest.find('/');
             if (slash != std::string_view::npos) {
-                // A folder's entries are consecutive: their paths share "name/".
-                std::string_view name = rest.substr(0, slash);
-                if (out.empty() || out.back().second.kind != Kind::tree ||
-                    out.back().first != name) {
-                    out.emplace_back(std::string(name), Node{Kind::tree, {}});
-                }
+                // A folder: its entries are consecutive, and skipped at once.
+                out.emplace_back(std::string(rest.substr(0, slash)), Node{Kind::tree, {}});
+                std::string_view folder = e.path.substr(0, prefix.size() + slash + 1);
+                i = static_cast<std::size_t>(
+                    std::partition_point(entries.begin() + static_cast<std::ptrdiff_t>(i),
+                                         entries.begin() + static_cast<std::ptrdiff_t>(end),
+                                         [&](const IndexEntry& x) {
+                                             return x.path.substr(0, folder.size()) == folder;
+                                         }) -
+                    entries.begin());
                 continue;
             }
-            if (staged(*e)) {
-                out.emplace_back(std::string(rest),
-                                 Node{kind_of(static_cast<git_filemode_t>(e->mode)), e->id});
+            if (e.staged()) {
+                out.emplace_back(std::string(rest), node_of(e));
             }
+            ++i;
         }
+        // Paths sort "a-b" before "a/x": by name, folder "a" comes first.
         std::stable_sort(out.begin(), out.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
         return true;
     }
 
   private:
-    // Stage 0 and really staged: not a side of a conflict, not `git add -N`.
-    static bool staged(const git_index_entry& e) {
-        return GIT_INDEX_ENTRY_STAGE(&e) == 0 &&
-               (e.flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) == 0;
+    static Node node_of(const IndexEntry& e) {
+        return Node{kind_of(static_cast<git_filemode_t>(e.mode)), to_oid(e.id)};
     }
 
-    std::string where_index(const std::string& path) const { return "the index: " + path; }
-
-    IndexPtr m_index;
+    std::shared_ptr<const IndexFile> m_index;
 };
 
 }  // namespace
@@ -320,7 +314,8 @@ std::unique_ptr<GitFiles> make_tree_files(std::shared_ptr<Handle> h, SharedTree 
                                        std::move(description));
 }
 
-std::unique_ptr<GitFiles> make_index_files(std::shared_ptr<Handle> h, IndexPtr index,
+std::unique_ptr<GitFiles> make_index_files(std::shared_ptr<Handle> h,
+                                           std::shared_ptr<const IndexFile> index,
                                            std::string prefix, std::string description) {
     return std::make_unique<IndexFiles>(std::move(h), std::move(index), std::move(prefix),
                                         std::move(description));

@@ -3,9 +3,11 @@
 // shares. The only header that includes <git2.h>; nothing outside git/
 // includes it.
 
+#include "migcheck/git/index_file.hpp"
 #include "migcheck/git/repository.hpp"
 
 #include <git2.h>
+#include <cstring>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -87,6 +89,46 @@ struct RawTree {
     mutable std::vector<std::uint32_t> starts;
 };
 
+enum class EntryKind { tree, file, link, other };
+
+// One entry of a RawTree, pointing into its bytes.
+struct RawEntry {
+    std::uint32_t mode = 0;
+    std::string_view name;
+    const unsigned char* id = nullptr;  // 20 bytes
+    std::size_t end = 0;                // where the next entry starts
+
+    EntryKind kind() const { return kind_of_mode(mode); }
+    // What counts as a change of mode: kind, and the executable bit.
+    std::uint32_t normal_mode() const { return normal_of_mode(mode); }
+    git_oid oid() const {
+        git_oid o{};
+        std::memcpy(o.id, id, GIT_OID_RAWSZ);
+        return o;
+    }
+
+    static EntryKind kind_of_mode(std::uint32_t mode) {
+        switch (mode & 0170000U) {
+        case 0040000U:
+            return EntryKind::tree;
+        case 0100000U:
+            return EntryKind::file;
+        case 0120000U:
+            return EntryKind::link;
+        default:
+            return EntryKind::other;  // a submodule's commit
+        }
+    }
+    static std::uint32_t normal_of_mode(std::uint32_t mode) {
+        return kind_of_mode(mode) == EntryKind::file ? (mode & 0111U ? 0100755U : 0100644U)
+                                                     : mode;
+    }
+};
+
+// The entry of tree bytes `data` that starts at byte `at` (tree_walk.cpp).
+// Throws runtime_error when the bytes are not a tree's.
+RawEntry parse_raw_entry(std::string_view data, std::size_t at);
+
 // One open repository. libgit2 objects are used "from a single thread at a
 // time" (its docs/threading.md), and the loader reads files on several
 // threads: every libgit2 call on this repository, or on an object read from
@@ -107,6 +149,12 @@ struct Handle {
     SharedTree tree(const git_oid& id) { return tree(to_id(id)); }
     // Its bytes (mutex held).
     std::shared_ptr<const RawTree> raw_tree(const git_oid& id);
+
+    // The index last read, and the file's identity then (index.cpp): the
+    // pre-commit check lists the index and compares it with HEAD, and
+    // reads it once.
+    std::shared_ptr<const IndexFile> index;
+    std::string index_key;
 };
 
 // Appends the files that differ between two folders' trees (either id may be
@@ -122,8 +170,27 @@ SharedTree commit_tree(Handle& h, const ObjectId& commit);
 std::string blob_text(git_repository* repo, const git_oid& id, const std::string& what);
 
 // The index a command reads: $GIT_INDEX_FILE when set, else the repository's
-// (mutex held). Throws usage_error for a bare repository.
+// (mutex held). Throws usage_error for a bare repository. Through libgit2:
+// for the indexes IndexFile does not read (a split or sparse index).
 IndexPtr open_index(Handle& h);
+
+// The same index parsed by IndexFile, kept in the handle while the file is
+// unchanged (mutex held). Its unsupported() says when open_index() must read
+// it instead.
+std::shared_ptr<const IndexFile> read_index(Handle& h);
+
+// What `git diff --cached` lists (index_diff.cpp): HEAD's tree (`head`, or
+// null before the first commit) against `index`, skipping the folders whose
+// cache-tree id is HEAD's (mutex held). Sorted by path.
+std::vector<Change> index_changes(Handle& h, const git_oid* head, const IndexFile& index,
+                                  const DiffOptions& options);
+
+// Pairs the added and deleted files of `changes` that libgit2 finds in
+// `diff` to be renames (diff.cpp): each pair becomes one renamed change.
+void apply_renames(git_diff* diff, std::vector<Change>& changes);
+
+// Whether `path` lies directly in one of `folders`, or is one of them.
+bool directly_in(const std::string& path, const std::vector<std::string>& folders);
 
 // A libgit2 diff's deltas as changes (renames as found by the caller's
 // git_diff_find_similar), limited to files directly in `options.paths` when
@@ -136,7 +203,8 @@ void sort_changes(std::vector<Change>& changes);
 // The FileSources over a tree and over an index (files.cpp).
 std::unique_ptr<GitFiles> make_tree_files(std::shared_ptr<Handle> h, SharedTree root,
                                           std::string prefix, std::string description);
-std::unique_ptr<GitFiles> make_index_files(std::shared_ptr<Handle> h, IndexPtr index,
+std::unique_ptr<GitFiles> make_index_files(std::shared_ptr<Handle> h,
+                                           std::shared_ptr<const IndexFile> index,
                                            std::string prefix, std::string description);
 
 }  // namespace migcheck::git::detail

@@ -190,7 +190,11 @@ class Repository {
                                    const DiffOptions& options = {}) const;
 
     // What `git diff --cached` lists: HEAD's tree (empty before the first
-    // commit) against the index of index_files().
+    // commit) against the index of index_files(). Conflicted and
+    // intent-to-add paths are no changes, as in git. Folders whose cache-tree
+    // id (the index's TREE extension) is HEAD's are skipped unread, so a few
+    // staged files cost little however large the index; the index is read
+    // once for this and index_files() while its file is unchanged.
     std::vector<Change> staged_changes(const DiffOptions& options = {}) const;
 
   private:

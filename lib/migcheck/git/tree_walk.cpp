@@ -14,41 +14,15 @@
 namespace migcheck::git::detail {
 namespace {
 
-enum class Kind { tree, file, link, other };
-
-struct Entry {
-    std::uint32_t mode = 0;
-    std::string_view name;
-    const unsigned char* id = nullptr;  // 20 bytes
-    std::size_t end = 0;                // where the next entry starts
-
-    Kind kind() const {
-        switch (mode & 0170000U) {
-        case 0040000U:
-            return Kind::tree;
-        case 0100000U:
-            return Kind::file;
-        case 0120000U:
-            return Kind::link;
-        default:
-            return Kind::other;  // a submodule's commit
-        }
-    }
-    // What counts as a change of mode: kind, and the executable bit.
-    std::uint32_t normal_mode() const {
-        return kind() == Kind::file ? (mode & 0111U ? 0100755U : 0100644U) : mode;
-    }
-    git_oid oid() const {
-        git_oid o{};
-        std::memcpy(o.id, id, GIT_OID_RAWSZ);
-        return o;
-    }
-};
+using Kind = EntryKind;
+using Entry = RawEntry;
 
 [[noreturn]] void malformed() { throw runtime_error("a tree object is malformed"); }
 
-Entry parse(std::string_view data, std::size_t at) {
-    Entry e;
+}  // namespace
+
+RawEntry parse_raw_entry(std::string_view data, std::size_t at) {
+    RawEntry e;
     std::size_t i = at;
     while (i < data.size() && data[i] != ' ') {
         if (data[i] < '0' || data[i] > '7') {
@@ -73,6 +47,10 @@ Entry parse(std::string_view data, std::size_t at) {
     e.end = name_end + 1 + GIT_OID_RAWSZ;
     return e;
 }
+
+namespace {
+
+Entry parse(std::string_view data, std::size_t at) { return parse_raw_entry(data, at); }
 
 const std::vector<std::uint32_t>& starts(const RawTree& t) {
     if (t.starts.empty() && !t.data.empty()) {
