@@ -158,6 +158,8 @@ int generate_command(const Context& ctx, const GenerateOptions& opts, std::ostre
         }
     }
 
+    generate::RevisionText fields;
+    fields.revision = checked_rev_id(opts, graph);
     Bodies bodies;
     std::vector<Finding> warnings;
     const std::string& schema_path = settings.schema;
@@ -198,9 +200,7 @@ int generate_command(const Context& ctx, const GenerateOptions& opts, std::ostre
         }
     }
 
-    generate::RevisionText fields;
     fields.message = opts.message.empty() ? "empty message" : opts.message;
-    fields.revision = checked_rev_id(opts, graph);
     for (int p : parents) {
         fields.down_revisions.push_back(graph.at(p).id);
     }
