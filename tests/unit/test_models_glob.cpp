@@ -169,7 +169,7 @@ TEST_CASE("may_match: a path matches as the walk finds it, folders skipped by na
     for (const Paths& globs : {default_globs, Paths{"app/*/*.py"}, Paths{".venv/lib/models.py"},
                                Paths{"**/*.md"}, Paths{"app/**"}}) {
         Paths found = find_model_files(tree, globs);
-        for (const std::string& path :
+        for (const char* path :
              {"models.py", "app/models.py", "app/models/user.py", "app/models/sub/job.py",
               "app/models/README.md", "app/views.py", ".venv/lib/models.py", "venv/models.py",
               "node_modules/x/models.py", "app/__pycache__/models.py", "src/.hidden/models.py"}) {
