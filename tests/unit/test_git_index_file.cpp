@@ -244,6 +244,16 @@ TEST_CASE("index file: version 3 with intent-to-add and skip-worktree entries") 
     CHECK(files->read("a/new.py") == std::nullopt);
     CHECK(files->read("b/one.txt") == body("one") + "staged, then hidden\n");
     CHECK(files->read("b/two.txt") == body("two"));
+    // git writes no tree for the folders above an intent to add, so that
+    // readers of the cache tree look at their entries.
+    repo.git("write-tree");
+    IndexFile written = read_index(repo);
+    CHECK_FALSE(node(written, "a").valid());
+    CHECK_FALSE(node(written, "").valid());
+    CHECK(node(written, "a/sub").valid());
+    CHECK(node(written, "b").valid());
+    CHECK(ours(r) == "M b/one.txt\n");
+    CHECK(ours(r) == theirs(repo));
 
     // A committed file removed and only intended again: not in the next commit.
     repo.git("rm -q --cached a/y.py");
