@@ -322,6 +322,24 @@ TEST_CASE("index file: a conflicted index, stages 1 to 3") {
     auto r = git::Repository::open(repo.root());
     CHECK(ours(r) == "A b/other.txt\n");
     CHECK(ours(r) == theirs(repo));
+
+    // Resolved: git keeps the stages in a REUC extension, skipped here; and
+    // the optional extensions of large indexes (EOIE, IEOT) and the
+    // untracked cache (UNTR) are skipped as well.
+    repo.write("a/x.py", body("x") + "both\n");
+    repo.git("-c index.recordEndOfIndexEntries=true -c index.recordOffsetTable=true "
+             "-c index.threads=2 -c core.untrackedCache=true add a/x.py");
+    repo.git("-c core.untrackedCache=true -c index.recordEndOfIndexEntries=true "
+             "-c index.recordOffsetTable=true status --porcelain");
+    std::string bytes = slurp(repo.path(".git/index"));
+    for (const char* signature : {"REUC", "EOIE", "UNTR"}) {
+        CAPTURE(signature);
+        CHECK(bytes.find(signature) != std::string::npos);
+    }
+    IndexFile resolved = read_index(repo);
+    CHECK(debug_listing(resolved) == git_debug_listing(repo));
+    CHECK(ours(r) == "M a/x.py\nA b/other.txt\n");
+    CHECK(ours(r) == theirs(repo));
 }
 
 TEST_CASE("index file: a truncated or corrupt index is an error naming it, never a crash") {
