@@ -103,7 +103,7 @@ def the_whole_range_and_each_commit(p):
     expect(p.run(PR, "--base", "main", "--per-commit"), 1,
            f"app/models.py:12: error: commit {first} (the model first): the models change the "
            "schema (column users.nickname added) but the commit adds no revision under "
-           "alembic/versions; write one: alembic revision -m \"update users\", fill in upgrade() "
+           "alembic/versions; write one: manage_migrations generate \"update users\", fill in upgrade() "
            "and downgrade(), and add it in the same commit (git rebase -i joins commits) "
            "[revision-missing]\n"
            f"app/models.py:12: error: commit {first} (the model first): column users.nickname: "
@@ -120,8 +120,8 @@ def the_rules_over_the_whole_pull_request(p):
     rc, out, err = p.run(PR, "--base", "main")
     assert rc == 1 and err == "" and out.splitlines()[0] == (
         "app/models.py:12: error: the models change the schema (column users.nickname added) but "
-        "this pull request adds no revision under alembic/versions; write one: alembic revision "
-        "-m \"update users\", fill in upgrade() and downgrade(), and push it to this pull request "
+        "this pull request adds no revision under alembic/versions; write one: manage_migrations generate "
+        "\"update users\", fill in upgrade() and downgrade(), and push it to this pull request "
         "[revision-missing]"), out
 
 
@@ -135,7 +135,7 @@ def history_is_append_only(p):
     expect(p.run(PR, "--base", "main"), 1,
            "alembic/versions/0001aaaa_rev.py:8: error: revision 0001aaaa exists in the merge base "
            f"{merge_base} and this pull request changes it; databases that ran it will not run it "
-           "again: undo the change and write a new revision instead (alembic revision -m \"...\") "
+           "again: undo the change and write a new revision instead (manage_migrations generate \"...\") "
            "[revision-modified]\n"
            + summary(p, "HEAD", "1 commit", "0 new revisions", "1 error"), "")
     p.git("checkout", "-q", "-b", "feature/drop", "main")

@@ -204,14 +204,14 @@ def head_differs_from_schema_yaml(p):
            "alembic/versions/bbbb2222_add_users_name.py:15: error: column users.name: type "
            "String(120) in config/schema.yaml:7 but String(100) in "
            "alembic/versions/bbbb2222_add_users_name.py:15; write the migration that makes them "
-           "agree (alembic revision -m \"update users.name\"), or correct config/schema.yaml "
+           "agree (manage_migrations generate \"update users.name\"), or correct config/schema.yaml "
            "[migration-type]\n"
            "replay: 2 revisions on SQLite (in memory), up and back down: 1 error\n", "")
     project(p, schema=SCHEMA.replace("      name:  {type: string, length: 100}\n", ""))
     expect(p.run(REPLAY), 1,
            "alembic/versions/bbbb2222_add_users_name.py:15: error: column users.name: declared "
            "in alembic/versions/bbbb2222_add_users_name.py:15 but not in config/schema.yaml:3; "
-           "write the migration that makes them agree (alembic revision -m \"update "
+           "write the migration that makes them agree (manage_migrations generate \"update "
            "users.name\"), or correct config/schema.yaml [migration-column-extra]\n"
            "replay: 2 revisions on SQLite (in memory), up and back down: 1 error\n", "")
 
@@ -309,7 +309,7 @@ def runner_alembic_difference_is_at_schema_yaml(p):
                  env={"MIGCHECK_PYTHON": python}), 1,
            "config/schema.yaml:7: error: column users.name: type String(120) in "
            "config/schema.yaml:7 but String(100) in the scratch database; write the migration "
-           "that makes them agree (alembic revision -m \"update users.name\"), or correct "
+           "that makes them agree (manage_migrations generate \"update users.name\"), or correct "
            "config/schema.yaml [migration-type]\n"
            f"replay: 2 revisions run by Alembic ({python}) on SQLite (a temporary file), up "
            "only: 1 error\n", "")
@@ -402,7 +402,7 @@ def validate_reports_migration_differences(p):
            "alembic/versions/bbbb2222_add_users_name.py:15: error: column users.name: NOT NULL "
            "in config/schema.yaml:7 but nullable in "
            "alembic/versions/bbbb2222_add_users_name.py:15; "
-           "write the migration that makes them agree (alembic revision -m \"update "
+           "write the migration that makes them agree (manage_migrations generate \"update "
            "users.name\"), or correct config/schema.yaml [migration-nullable]\n"
            "validate: 1 table, 3 columns: the models (1 file), the migrations (2 revisions) and "
            "config/schema.yaml differ: 1 error\n", "")

@@ -13,7 +13,7 @@ STOPPED = "; the commit is stopped (git commit --no-verify commits anyway)\n"
 
 MODEL_ONLY = (
     "app/models.py:12: error: the models change the schema (column users.nickname added) but "
-    "the staged change adds no revision under alembic/versions; write one: alembic revision -m "
+    "the staged change adds no revision under alembic/versions; write one: manage_migrations generate "
     "\"update users\", fill in upgrade() and downgrade(), and stage it [revision-missing]\n"
     "app/models.py:12: error: column users.nickname: declared in app/models.py:12 but not in "
     "config/schema.yaml:3; the staged change changes the models' schema, so config/schema.yaml "
@@ -23,11 +23,11 @@ MODEL_ONLY = (
 SCHEMA_WITHOUT_REVISION = (
     "alembic/versions/0001aaaa_rev.py:15: error: column users.nickname: declared in "
     "config/schema.yaml:7 but not in alembic/versions/0001aaaa_rev.py:15; write the migration "
-    "that makes them agree (alembic revision -m \"update users.nickname\"), or correct "
+    "that makes them agree (manage_migrations generate \"update users.nickname\"), or correct "
     "config/schema.yaml [migration-column-missing]\n"
     "config/schema.yaml:7: error: config/schema.yaml changes the schema (column users.nickname "
-    "added) but the staged change adds no revision under alembic/versions; write one: alembic "
-    "revision -m \"update users\", fill in upgrade() and downgrade(), and stage it "
+    "added) but the staged change adds no revision under alembic/versions; write one: manage_migrations "
+    "generate \"update users\", fill in upgrade() and downgrade(), and stage it "
     "[revision-missing]\n"
     "migcheck-staged: 2 errors" + STOPPED)
 
@@ -50,8 +50,8 @@ def first_commit(p):
     p.git("rm", "-q", "--cached", "alembic/versions/0001aaaa_rev.py")
     expect(p.run(STAGED), 1,
            "config/schema.yaml:3: error: config/schema.yaml changes the schema (table users added) "
-           "but the staged change adds no revision under alembic/versions; write one: alembic "
-           "revision -m \"update users\", fill in upgrade() and downgrade(), and stage it "
+           "but the staged change adds no revision under alembic/versions; write one: manage_migrations "
+           "generate \"update users\", fill in upgrade() and downgrade(), and stage it "
            "[revision-missing]\n"
            "migcheck-staged: 1 error" + STOPPED, "")
 
@@ -91,7 +91,7 @@ def a_revision_that_does_not_build_the_schema(p):
     expect(p.run(STAGED), 1,
            "alembic/versions/0002bbbb_rev.py:15: error: column users.nickname: type String(50) "
            "in config/schema.yaml:7 but String(40) in alembic/versions/0002bbbb_rev.py:15; write "
-           "the migration that makes them agree (alembic revision -m \"update users.nickname\"), "
+           "the migration that makes them agree (manage_migrations generate \"update users.nickname\"), "
            "or correct config/schema.yaml [migration-type]\n"
            "migcheck-staged: 1 error" + STOPPED, "")
 
@@ -135,7 +135,7 @@ def old_revisions_modified_or_deleted(p):
     expect(p.run(STAGED), 0,
            "alembic/versions/0001aaaa_rev.py:8: warning: revision 0001aaaa exists in HEAD and the "
            "staged change changes it; databases that ran it will not run it again: undo the "
-           "change and write a new revision instead (alembic revision -m \"...\") "
+           "change and write a new revision instead (manage_migrations generate \"...\") "
            "[revision-modified]\n"
            "migcheck-staged: 1 warning\n", "")
     p.git("reset", "-q", "--hard")

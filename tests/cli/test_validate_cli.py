@@ -68,7 +68,7 @@ def project(p, schema=SCHEMA, models=MODELS, alembic=True):
 
 
 def fix(subject, change="change the model or config/schema.yaml so that they agree"):
-    return (f"; {change}, then write the migration: alembic revision -m "
+    return (f"; {change}, then write the migration: manage_migrations generate "
             f"\"update {subject}\"")
 
 

@@ -209,7 +209,7 @@ void keep_in(std::vector<Finding>& out, const std::vector<Finding>& findings,
 }  // namespace
 
 std::string write_revision_command(const std::string& message) {
-    return "alembic revision -m \"" + message + "\"";
+    return "manage_migrations generate \"" + message + "\"";
 }
 
 ChangedPaths classify_changes(const std::vector<git::Change>& changes, const std::string& prefix,

@@ -3,7 +3,6 @@
 #include "migcheck/models/reader.hpp"
 #include "migcheck/ops/apply.hpp"
 #include "migcheck/ops/reader.hpp"
-#include "migcheck/replay/replay.hpp"
 #include "migcheck/schema/compare.hpp"
 #include "migcheck/sql/sqlite_render.hpp"
 #include "migcheck/util/error.hpp"
@@ -83,11 +82,14 @@ std::vector<Finding> check_round_trip(const std::string& text, const std::string
         return schema;
     };
     schema::Schema up = replay(read.upgrade, head);
-    for (auto f : replay::schema_findings(declared, up, schema_path, "the new revision",
-                                          "generated")) {
+    for (const auto& d : schema::compare(declared, up)) {
+        Finding f;
         f.severity = Severity::warning;
         f.code = "generated-incomplete";
-        f.message += "; complete the new revision by hand";
+        f.file = path;
+        f.message = "the new revision does not build " + schema_path + ": " +
+                    schema::describe(d, schema_path, "the new revision") +
+                    "; complete it by hand";
         out.push_back(std::move(f));
     }
     schema::Schema down = replay(read.downgrade, up);

@@ -45,7 +45,7 @@ std::string fix_for(const schema::Difference& d, const std::string& schema_path)
         break;
     }
     std::string subject = d.column.empty() ? d.table : d.table + "." + d.column;
-    return change + ", then write the migration: alembic revision -m \"update " + subject + "\"";
+    return change + ", then write the migration: manage_migrations generate \"update " + subject + "\"";
 }
 
 bool is_unchecked(const schema::Difference& d, const Unchecked& unchecked) {

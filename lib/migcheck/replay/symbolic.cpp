@@ -157,7 +157,7 @@ std::vector<Finding> schema_findings(const schema::Schema& expected, const schem
         f.line = where.line;
         std::string subject = d.column.empty() ? d.table : d.table + "." + d.column;
         f.message = schema::describe(d, expected_label, actual_label) +
-                    "; write the migration that makes them agree (alembic revision -m \"update " +
+                    "; write the migration that makes them agree (manage_migrations generate \"update " +
                     subject + "\"), or correct " + expected_label;
         out.push_back(std::move(f));
     }
