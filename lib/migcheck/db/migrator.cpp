@@ -8,6 +8,7 @@
 #include "migcheck/util/text.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
 #include <set>
 
 namespace migcheck::db {
@@ -117,9 +118,26 @@ std::optional<StepFailure> Migrator::run_step(const migrate::Step& step,
         failure.file = op.where.file;
         failure.line = op.where.line;
         failure.column = op.column;
+        // The model moves first, then the statements are rendered from the
+        // table as it stood and the schema after: one table copied per
+        // operation, not the whole schema (render_sqlite's way).
+        schema::Schema before;
+        if (const schema::Table* t = work.find_table(ops::target_table(op.change))) {
+            before.tables.push_back(*t);
+        }
+        std::vector<Finding> notes;
+        ops::apply(work, op, notes);
+        // An error leaves the model as it was; its message alone, as
+        // render_sqlite words it.
+        auto error = std::find_if(notes.begin(), notes.end(),
+                                  [](const Finding& f) { return f.severity == Severity::error; });
+        if (error != notes.end()) {
+            failure.message = error->message;
+            return failure;
+        }
         std::vector<std::string> statements;
         try {
-            statements = sql::render_sqlite(work, op);
+            statements = sql::render_sqlite_applied(before, work, op);
         } catch (const Error& e) {
             failure.message = e.what();
             return failure;
@@ -133,8 +151,6 @@ std::optional<StepFailure> Migrator::run_step(const migrate::Step& step,
                 return failure;
             }
         }
-        std::vector<Finding> notes;
-        ops::apply(work, op, notes);
         if (std::holds_alternative<ops::Execute>(op.change) && !notes.empty()) {
             // SQL the model does not follow: read back what it did.
             work = sql::introspect(m_db, m_label, m_version.name());

@@ -265,4 +265,10 @@ std::vector<std::string> render_sqlite(const schema::Schema& before, const ops::
     return std::visit(Render(before, after, op), op.change);
 }
 
+std::vector<std::string> render_sqlite_applied(const schema::Schema& before,
+                                               const schema::Schema& after,
+                                               const ops::Operation& op) {
+    return std::visit(Render(before, after, op), op.change);
+}
+
 }  // namespace migcheck::sql

@@ -29,4 +29,13 @@ std::string create_index_sql(const std::string& table, const schema::Index& inde
 // first).
 std::vector<std::string> render_sqlite(const schema::Schema& before, const ops::Operation& op);
 
+// The same statements for an operation already applied without error:
+// `after` is the schema after `op`, and `before` need hold only the table
+// `op` names as it stood before it (the other tables are not read). This
+// spares a copy of the whole schema per operation where the caller keeps
+// the model up to date itself (db::Migrator).
+std::vector<std::string> render_sqlite_applied(const schema::Schema& before,
+                                               const schema::Schema& after,
+                                               const ops::Operation& op);
+
 }  // namespace migcheck::sql
