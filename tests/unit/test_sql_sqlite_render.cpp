@@ -325,3 +325,38 @@ TEST_CASE("sqlite render: an operation that cannot apply throws") {
     CHECK(sql::render_sqlite(before, op(ops::Execute{"CREATE VIEW v AS SELECT 1"})) ==
           std::vector<std::string>{"CREATE VIEW v AS SELECT 1"});
 }
+
+TEST_CASE("sqlite render: from the schema after, with only the target table before") {
+    // What db::Migrator does: it moves its model first and keeps a copy of
+    // the one table the operation names. The statements must be the same.
+    const schema::Schema before = tables(alembic_tables);
+    ops::AlterColumn position = alter("users", "order");
+    position.new_name = "position";
+    position.type = schema::Type{};
+    position.type->kind = TypeKind::string;
+    position.type->length = 10;
+    ops::AlterColumn nullable = alter("users", "email");
+    nullable.nullable = true;
+    const std::vector<ops::Operation> operations = {
+        op(position, true),
+        op(nullable),
+        op(ops::DropColumn{"users", "org_id"}),
+        op(ops::DropColumn{"users", "display_name"}),
+        op(ops::DropColumn{"users", "display_name"}, true),
+        op(ops::AddColumn{"users", column("seen", TypeKind::integer)}),
+        op(ops::CreateUniqueConstraint{"users", {"uq_users_email", {"email"}, {}}}),
+        op(ops::RenameTable{"users", "people"}),
+        op(ops::CreateIndex{"users", {"ix_users_order", {"order"}, false, {}}}),
+        op(ops::DropIndex{"", "ix_users_org_id"}),
+    };
+    for (const auto& o : operations) {
+        CAPTURE(ops::change_name(o.change));
+        schema::Schema after = before;
+        CHECK(apply(after, o) == "");
+        schema::Schema target;
+        if (const schema::Table* t = before.find_table(ops::target_table(o.change))) {
+            target.tables.push_back(*t);
+        }
+        CHECK(lines(sql::render_sqlite_applied(target, after, o)) == render(before, o));
+    }
+}
