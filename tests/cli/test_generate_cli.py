@@ -6,6 +6,7 @@ import glob
 import os
 import re
 import sys
+import time
 
 from harness import Failure, expect, main
 from schema_project import write_project, write_schema
@@ -324,6 +325,43 @@ def unusual_template_falls_back(p):
     check(read(p, "aaaa00000001_create_users.py") == FIRST, "not Alembic's default template")
 
 
+def labelled_heads_take_head(p):
+    first(p)
+    for rev, label in (("bbbb00000002", "one"), ("cccc00000003", "two")):
+        p.write(f"alembic/versions/{rev}_branch.py",
+                f'"""branch {label}"""\nrevision = {rev!r}\ndown_revision = "aaaa00000001"\n'
+                f"branch_labels = ({label!r},)\ndepends_on = None\n\n\ndef upgrade():\n"
+                "    pass\n\n\ndef downgrade():\n    pass\n")
+    schema = {"users": {"columns": dict(USERS["users"]["columns"], age={"type": "integer"})}}
+    write_schema(p.root, schema)
+    expect(p.run(MM, "generate", "add age"), 1,
+           "generate: the history has 2 heads (bbbb00000002, cccc00000003); name the one the new "
+           "revision builds on with --head (an id or label@head); nothing written\n", "")
+    expect(p.run(MM, "generate", "add age", "--head", "two@head", "--rev-id", "dddd00000004"), 0,
+           "  add_column users.age\n"
+           "Generating alembic/versions/dddd00000004_add_age.py ...  done\n"
+           "generate: revision dddd00000004 on cccc00000003: 1 operation; review it, then apply\n",
+           "")
+    expect(p.run(MM, "generate", "x", "--head", "aaaa00000001"), 2, "",
+           "manage_migrations: error: --head aaaa00000001: revision aaaa00000001 is not a head\n")
+
+
+def the_history_cache_notices_changes(p):
+    first(p)
+    time.sleep(2.1)  # files changed in the last two seconds are never cached
+    expect(p.run(MM, "generate", "again"), 0, "No changes detected\n", "")
+    expect(p.run(MM, "generate", "again"), 0, "No changes detected\n", "")
+    path = p.path("alembic/versions/aaaa00000001_create_users.py")
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text.replace("sa.Column('name', sa.String(length=100), nullable=True),\n", ""))
+    rc, out, err = p.run(MM, "generate", "restore name", "--stdout")
+    expect((rc, "", err), 0, "", "")
+    check("batch_op.add_column(sa.Column('name', sa.String(length=100), nullable=True))" in out,
+          out)
+
+
 def usage_errors(p):
     expect(p.run(MM, "generate", "x"), 2, "",
            "manage_migrations: error: alembic.ini: not found; generate writes revisions where "
@@ -344,5 +382,5 @@ if __name__ == "__main__":
         merge_command, stdout_prints_the_file, sql_prints_the_statements,
         destructive_operations_are_marked, renames_from_hints, a_rename_without_hint_is_a_warning,
         file_template_and_slug_length, project_template_is_followed, unusual_template_falls_back,
-        usage_errors,
+        labelled_heads_take_head, the_history_cache_notices_changes, usage_errors,
     ]))

@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
     generate_cmd->add_flag("--stdout", generate.to_stdout, "Print the file instead of writing it");
     generate_cmd->add_flag("--sql", generate.sql, "Print the SQL the revision would run on SQLite");
     generate_cmd->add_option("--rev-id", generate.rev_id, "The new revision's id (default: random)");
+    generate_cmd->add_option("--head", generate.head,
+                             "The head to build on, when there are several (an id or label@head)");
     auto* merge_cmd = app.add_subcommand(
         "merge", "Write a merge revision of REVISIONS (default: every head)");
     merge_cmd->add_option("revisions", generate.revisions, "Revisions to merge (default: heads)");

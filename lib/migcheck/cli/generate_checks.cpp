@@ -1,13 +1,73 @@
 #include "migcheck/cli/generate_detail.hpp"
 
+#include "migcheck/migrate/ops_loader.hpp"
 #include "migcheck/models/reader.hpp"
 #include "migcheck/ops/apply.hpp"
 #include "migcheck/ops/reader.hpp"
 #include "migcheck/schema/compare.hpp"
 #include "migcheck/sql/sqlite_render.hpp"
+#include "migcheck/schema/encode.hpp"
+#include "migcheck/util/content_cache.hpp"
 #include "migcheck/util/error.hpp"
 
+#include <chrono>
+
 namespace migcheck::cli::generate_detail {
+namespace {
+
+// Bump when what is cached, or how it is derived, changes.
+constexpr std::string_view history_cache_format = "migcheck-generate-history 1\n";
+
+// The key of the history's files as they are now, or "" when one of them
+// has no stamp or changed too recently for its stamp to tell a later change.
+std::string history_key(const Context& ctx, const revision::Graph& graph) {
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    constexpr std::int64_t settle_ns = 2'000'000'000;
+    std::string key(history_cache_format);
+    key.reserve(graph.size() * 96);
+    for (int i = 0; i < static_cast<int>(graph.size()); ++i) {
+        const std::string& path = graph.at(i).path;
+        std::optional<FileStamp> st = ctx.files->stamp(path);
+        if (!st || now - st->mtime_ns < settle_ns || now - st->ctime_ns < settle_ns) {
+            return {};
+        }
+        key += path + "\n" + std::to_string(st->size) + " " + std::to_string(st->mtime_ns) + " " +
+               std::to_string(st->ctime_ns) + " " + std::to_string(st->inode) + " " +
+               std::to_string(st->device) + "\n";
+    }
+    return key;
+}
+
+}  // namespace
+
+replay::SymbolicResult history_schema(const Context& ctx, const revision::Graph& graph) {
+    ContentCache cache = ContentCache::open();
+    const std::string key = cache.enabled() ? history_key(ctx, graph) : std::string();
+    if (!key.empty()) {
+        if (auto bytes = cache.get("generate-history", key)) {
+            binary::Reader r(*bytes);
+            replay::SymbolicResult out;
+            if (schema::decode(r, out.head) && schema::decode(r, out.findings)) {
+                out.complete = r.u32() != 0;
+                if (r.ok() && r.done()) {
+                    return out;
+                }
+            }
+        }
+    }
+    migrate::OpsLoader ops(*ctx.files, graph);
+    replay::SymbolicResult sym = replay::replay_symbolic(graph, ops, false);
+    if (!key.empty()) {
+        binary::Writer w;
+        schema::encode(w, sym.head);
+        schema::encode(w, sym.findings);
+        w.u32(sym.complete ? 1 : 0);
+        cache.put("generate-history", key, w.out());
+    }
+    return sym;
+}
 
 std::future<std::vector<Finding>> models_findings(const Context& ctx,
                                                   const schema::Schema& declared,

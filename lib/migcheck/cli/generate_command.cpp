@@ -5,7 +5,6 @@
 #include "migcheck/db/url.hpp"
 #include "migcheck/generate/python.hpp"
 #include "migcheck/generate/revision_file.hpp"
-#include "migcheck/migrate/ops_loader.hpp"
 #include "migcheck/replay/replay.hpp"
 #include "migcheck/report/render.hpp"
 #include "migcheck/schema/yaml_loader.hpp"
@@ -49,17 +48,21 @@ int refuse(std::ostream& report, std::vector<Finding> findings, const config::Se
 // The revisions the new one revises: every head, or for a merge the
 // revisions named.
 std::vector<int> parents_of(const revision::Graph& graph, const GenerateOptions& opts) {
-    if (!opts.merge || opts.revisions.empty()) {
+    std::vector<std::string> names = opts.merge ? opts.revisions : std::vector<std::string>();
+    if (!opts.merge && !opts.head.empty()) {
+        names = {opts.head};
+    }
+    if (names.empty()) {
         return graph.heads();
     }
     std::set<int> picked;
-    for (const auto& name : opts.revisions) {
+    for (const auto& name : names) {
         try {
             for (int r : graph.resolve(name)) {
                 picked.insert(r);
             }
         } catch (const revision::ResolutionError& e) {
-            throw usage_error(std::string("merge: ") + e.what());
+            throw usage_error(std::string(opts.merge ? "merge: " : "--head: ") + e.what());
         }
     }
     std::vector<int> out(picked.begin(), picked.end());
@@ -153,8 +156,19 @@ int generate_command(const Context& ctx, const GenerateOptions& opts, std::ostre
         std::vector<Finding> heads = revision::check_heads(graph, settings.heads);
         if (has_errors(heads)) {
             return refuse(report, heads, settings,
-                          "the history has " + std::to_string(parents.size()) +
+                          "the history has " + std::to_string(graph.heads().size()) +
                               " heads; write a merge revision first: manage_migrations merge");
+        }
+        if (parents.size() > 1) {
+            report << "generate: the history has " << parents.size() << " heads ("
+                   << ids(graph, parents)
+                   << "); name the one the new revision builds on with --head (an id or "
+                      "label@head); nothing written\n";
+            return static_cast<int>(ExitCode::check_failed);
+        }
+        if (!opts.head.empty() && !parents.empty() && !graph.is_head(parents.front())) {
+            throw usage_error("--head " + opts.head + ": revision " + graph.at(parents.front()).id +
+                              " is not a head");
         }
     }
 
@@ -171,8 +185,7 @@ int generate_command(const Context& ctx, const GenerateOptions& opts, std::ostre
         }
         bodies.declared = schema::load_schema_yaml(*schema_text, schema_path);
         auto models = generate_detail::models_findings(ctx, bodies.declared, opts.ignored);
-        migrate::OpsLoader ops(*ctx.files, graph);
-        replay::SymbolicResult sym = replay::replay_symbolic(graph, ops, false);
+        replay::SymbolicResult sym = generate_detail::history_schema(ctx, graph);
         std::vector<Finding> model_findings = models.get();
         if (has_errors(model_findings)) {
             return refuse(report, model_findings, settings,

@@ -15,6 +15,7 @@ struct GenerateOptions {
     bool to_stdout = false;  // --stdout: print the file instead of writing it
     bool sql = false;        // --sql: print the SQL the revision would run
     std::string rev_id;      // --rev-id, or "" for 12 random hex characters
+    std::string head;        // --head: the revision to build on, when there are several heads
     bool merge = false;      // `manage_migrations merge`
     std::vector<std::string> revisions;  // merge: what to merge, default every head
     models::IgnoredPredicate ignored;    // what git ignores, for the models globs
@@ -28,7 +29,9 @@ struct GenerateOptions {
 //
 // Refuses, writing nothing (exit 1), when the models and schema.yaml differ,
 // when the history has errors or more heads than it should (see
-// revision::check_heads), or when a revision cannot be replayed. Prints "No
+// revision::check_heads), or when a revision cannot be replayed. Where the
+// project has several heads on purpose (one per branch label), `head` names
+// the one to build on, as `alembic revision --head` does. Prints "No
 // changes detected" and writes nothing (exit 0) when there is nothing to do.
 // With `empty`, writes empty bodies without those checks; with several heads
 // that is a merge revision whose down_revision is the tuple of the heads (as

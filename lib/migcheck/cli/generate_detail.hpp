@@ -4,6 +4,8 @@
 
 #include "migcheck/cli/generate_command.hpp"
 #include "migcheck/generate/plan.hpp"
+#include "migcheck/replay/replay.hpp"
+#include "migcheck/revision/graph.hpp"
 #include "migcheck/report/finding.hpp"
 #include "migcheck/schema/schema.hpp"
 
@@ -21,6 +23,14 @@ namespace migcheck::cli::generate_detail {
 std::future<std::vector<Finding>> models_findings(const Context& ctx,
                                                   const schema::Schema& declared,
                                                   const models::IgnoredPredicate& ignored);
+
+// The schema the history builds, replayed symbolically, as
+// replay::replay_symbolic gives it. Kept in the derived cache
+// (util/content_cache.hpp) under the revision files' paths and stamps (size,
+// times, inode), as the header cache keeps headers: a history whose files
+// are unchanged is not read again. Files changed in the last two seconds
+// are never cached.
+replay::SymbolicResult history_schema(const Context& ctx, const revision::Graph& graph);
 
 // The SQL the steps run on SQLite from `head`, as `apply --sql` prints a
 // revision: a "-- Running upgrade" comment, BEGIN, the statements, COMMIT.
