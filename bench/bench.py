@@ -1,6 +1,8 @@
 """Benchmark migcheck's `manage_migrations heads|history` against Alembic,
 `manage_migrations validate` against the closest Python equivalent,
-migcheck running migrations (bench_migrate.py) against Alembic, and
+migcheck running migrations (bench_migrate.py) against Alembic,
+`manage_migrations generate` against `alembic revision --autogenerate`
+(bench_generate.py), and
 migcheck-staged and migcheck-heads across branches on a large git repository
 (bench_git.py) against git and a shell loop.
 
@@ -34,6 +36,7 @@ import gen_project  # noqa: E402
 # bench_migrate.py and bench_git.py import this module as `bench`; run as a
 # script it is __main__, and a second copy would have its own EXTRA_ENV.
 sys.modules.setdefault("bench", sys.modules[__name__])
+import bench_generate  # noqa: E402
 import bench_git  # noqa: E402
 import bench_migrate  # noqa: E402
 
@@ -439,6 +442,9 @@ def target_rows(cases: list[Case]) -> list[str]:
         if case.command in bench_git.COMMANDS:
             rows += bench_git.target_rows(case)
             continue
+        if case.command in bench_generate.COMMANDS:
+            rows += bench_generate.target_rows(case)
+            continue
         label = f"{case.n} | {case.shape} | {case.command}"
         if case.command == "validate":
             m = case.migcheck_median
@@ -493,6 +499,7 @@ def render_report(cases: list[Case], info: dict) -> str:
                   "schema.yaml, comparing only names, nullability and primary keys."]
     lines += bench_migrate.notes(cases)
     lines += bench_git.notes(cases)
+    lines += bench_generate.notes(cases)
     lines += ["", "## Targets (informational)", ""]
     rows = target_rows(cases)
     measured = {c.n for c in cases if c.command in COMMANDS}
@@ -523,6 +530,8 @@ def render_report(cases: list[Case], info: dict) -> str:
             checks.append(bench_migrate.check_note().lstrip("; "))
         if any(c.command in bench_git.COMMANDS for c in cases):
             checks.append(bench_git.check_note().lstrip("; "))
+        if any(c.command in bench_generate.COMMANDS for c in cases):
+            checks.append(bench_generate.check_note())
         lines.append("migcheck's output equals the other side's for every case ("
                      + "; ".join(checks) + ").")
     return "\n".join(lines) + "\n"
@@ -556,6 +565,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--git", choices=["yes", "no", "only"], default="yes",
                    help="time migcheck-staged and migcheck-heads across branches on a generated "
                         "50,000-file git repository too (default yes; see bench_git.py)")
+    p.add_argument("--generate", choices=["yes", "no", "only"], default="yes",
+                   help="time `generate` against `alembic revision --autogenerate` on a "
+                        "1,000-revision, 200-table project too (default yes; see "
+                        "bench_generate.py)")
     args = p.parse_args(argv)
     if args.sizes:
         try:
@@ -626,11 +639,13 @@ def main(argv: list[str]) -> int:
     cases: list[Case] = []
     failed = False
     # "only" runs that part alone (several "only": those parts).
-    only = {part for part in ("validate", "migrate", "git") if getattr(args, part) == "only"}
+    only = {part for part in ("validate", "migrate", "git", "generate")
+            if getattr(args, part) == "only"}
     run_history = not only
     run_validate = "validate" in only or (not only and args.validate != "no")
     run_migrate = "migrate" in only or (not only and args.migrate != "no")
     run_git = "git" in only or (not only and args.git != "no")
+    run_generate = "generate" in only or (not only and args.generate != "no")
     for n in (args.sizes if run_history else []):
         for shape in args.shapes:
             project = ensure_project(projects_dir, n, shape)
@@ -674,6 +689,15 @@ def main(argv: list[str]) -> int:
         cases += git_cases
         failed |= any(c.error is not None for c in git_cases)
 
+    if run_generate:
+        try:
+            generate_cases = bench_generate.run(args, tools, projects_dir, scratch)
+        except BenchError as e:
+            log(f"bench: {e}")
+            return 1
+        cases += generate_cases
+        failed |= any(c.error is not None for c in generate_cases)
+
     rss_method = (f"`{GNU_TIME} -f %M` (one extra run)" if os.access(GNU_TIME, os.X_OK)
                   else "wait4() ru_maxrss, max over the timed runs")
     reps = ", ".join(f"N={n}: {m}/{a}" for n, (m, a) in
@@ -684,6 +708,8 @@ def main(argv: list[str]) -> int:
         reps += (", " if reps else "") + bench_migrate.reps_note(args)
     if run_git:
         reps += (", " if reps else "") + bench_git.reps_note(args)
+    if run_generate:
+        reps += (", " if reps else "") + bench_generate.reps_note(args)
 
     info = {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
