@@ -154,6 +154,7 @@ int generate_command(const Context& ctx, const GenerateOptions& opts, std::ostre
     }
     if (!merging) {
         std::vector<Finding> heads = revision::check_heads(graph, settings.heads);
+        apply_severities(heads, settings);
         if (has_errors(heads)) {
             return refuse(report, heads, settings,
                           "the history has " + std::to_string(graph.heads().size()) +
@@ -187,6 +188,8 @@ int generate_command(const Context& ctx, const GenerateOptions& opts, std::ostre
         auto models = generate_detail::models_findings(ctx, bodies.declared, opts.ignored);
         replay::SymbolicResult sym = generate_detail::history_schema(ctx, graph);
         std::vector<Finding> model_findings = models.get();
+        apply_severities(model_findings, settings);
+        apply_severities(sym.findings, settings);
         if (has_errors(model_findings)) {
             return refuse(report, model_findings, settings,
                           "the models and " + schema_path + " differ");
