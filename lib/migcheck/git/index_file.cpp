@@ -442,6 +442,9 @@ IndexFile IndexFile::read(const std::string& path) {
         ::close(fd);
         return parse(std::string(), path);  // too short: says so
     }
+    // Mapped, not read: git writes a new index and renames it over the old
+    // one, never rewriting a file in place, so the mapping stays whole
+    // while the command runs.
     void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
     int err = errno;
     ::close(fd);
