@@ -124,6 +124,12 @@ def ancestors(path: str) -> set[str]:
 
 # --- staged -----------------------------------------------------------------
 
+def shown(text: str, limit: int = 2000) -> str:
+    """Output as the log shows it: cut short, so that a tool gone wrong
+    cannot flood the terminal."""
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)\n"
+
+
 def last_line(text: str) -> str | None:
     lines = [line for line in text.splitlines() if line.strip()]
     return lines[-1] if lines else None
@@ -154,16 +160,17 @@ def measure_staged(case: bench.Case, tools: dict, manifest: dict, reps_: tuple[i
     details["model_only"] = (alone.exit_code, last_line(alone.stdout + alone.stderr))
     details["consistent"] = (whole.exit_code, last_line(whole.stdout + whole.stderr))
     bench.log(f"bench: migcheck-staged with only {st['model']} staged: exit {alone.exit_code}\n"
-              f"{alone.stdout}{alone.stderr}")
+              + shown(alone.stdout + alone.stderr))
     bench.log(f"bench: migcheck-staged with the three files staged: exit {whole.exit_code}\n"
-              f"{whole.stdout}{whole.stderr}")
+              + shown(whole.stdout + whole.stderr))
     problems = []
     if alone.exit_code != 1:
         problems.append(f"with only the model staged, migcheck-staged exited {alone.exit_code}, "
-                        f"expected 1:\n{alone.stdout}{alone.stderr}")
-    if whole.exit_code != 0:
+                        f"expected 1:\n" + shown(alone.stdout + alone.stderr))
+    if whole.exit_code != 0 or whole.stdout:
         problems.append(f"with the consistent change staged, migcheck-staged exited "
-                        f"{whole.exit_code}, expected 0:\n{whole.stdout}{whole.stderr}")
+                        f"{whole.exit_code} and printed {len(whole.stdout)} characters, "
+                        f"expected exit 0 and nothing:\n" + shown(whole.stdout + whole.stderr))
 
     # The index as `git add` leaves it: the staged paths, and the cache-tree
     # invalid only on the folders above them.
@@ -222,7 +229,12 @@ def measure_heads(case: bench.Case, tools: dict, manifest: dict, reps_: tuple[in
     expected = manifest["shared_parents"]
     problems = []
 
-    report = json.loads(bench.run_checked(argv + ["--format", "json"], repo, scratch, 1).stdout)
+    raw = bench.run_checked(argv + ["--format", "json"], repo, scratch, 1).stdout
+    try:
+        report = json.loads(raw)
+    except ValueError as e:
+        raise bench.BenchError(f"migcheck-heads --format json printed no JSON ({e}):\n"
+                               + shown(raw))
     found = finding_parents(report)
     if len(report.get("branches", [])) != manifest["branches"]:
         problems.append(f"migcheck-heads compared {len(report.get('branches', []))} branches, "
