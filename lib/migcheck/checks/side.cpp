@@ -4,6 +4,9 @@
 #include "migcheck/revision/loader.hpp"
 #include "migcheck/schema/encode.hpp"
 #include "migcheck/schema/yaml_loader.hpp"
+#include "migcheck/util/text.hpp"
+
+#include <algorithm>
 
 #include <functional>
 #include <set>
@@ -129,9 +132,31 @@ const std::vector<std::string>& Side::model_paths() {
     if (!m_model_paths) {
         // Tracked files only: what git ignores is not in a commit or the
         // index at all.
-        m_model_paths = m_files == nullptr
-                            ? std::vector<std::string>{}
-                            : models::find_model_files(*m_files, m_project.settings.models);
+        m_model_paths.emplace();
+        if (m_files == nullptr) {
+            return *m_model_paths;
+        }
+        const auto& globs = m_project.settings.models;
+        // The index is one sorted list: matching each path costs less than
+        // walking its folders. A walk skips folders holding pyvenv.cfg.
+        models::GlobMatcher matcher(globs);
+        std::vector<std::string> venvs;
+        bool listed = m_files->for_each_file([&](std::string_view path) {
+            if (path.ends_with("/pyvenv.cfg")) {
+                venvs.emplace_back(path.substr(0, path.size() - std::string_view("pyvenv.cfg").size()));
+            }
+            if (matcher.matches(path)) {
+                m_model_paths->emplace_back(path);
+            }
+        });
+        if (!listed) {
+            m_model_paths = models::find_model_files(*m_files, globs);
+            return *m_model_paths;
+        }
+        std::erase_if(*m_model_paths, [&](const std::string& path) {
+            return std::any_of(venvs.begin(), venvs.end(),
+                               [&](const std::string& v) { return text::starts_with(path, v); });
+        });
     }
     return *m_model_paths;
 }

@@ -28,11 +28,13 @@ git::Resolved resolve(const git::Repository& repo, const std::string& flag, cons
 // The commits of one pull request, as sides of the gate.
 class Commits {
   public:
-    Commits(const GitPlace& place) : m_place(place), m_cache(place.root + " (git objects)") {}
+    explicit Commits(const GitPlace& place) : m_place(place) {}
 
     // The side of `commit`, described as `description`; kept for reuse.
+    // `role` names its header cache: one per role, so that a run does not
+    // rewrite one cache for each commit it reads.
     checks::Side& side(const git::ObjectId& commit, const std::string& description,
-                       const config::Project* fallback = nullptr) {
+                       const std::string& role, const config::Project* fallback = nullptr) {
         auto it = m_sides.find(commit);
         if (it != m_sides.end()) {
             return *it->second.side;
@@ -49,7 +51,8 @@ class Commits {
                 project = *fallback;
             }
         }
-        e.side = std::make_unique<checks::Side>(e.files.get(), std::move(project), m_cache);
+        e.side = std::make_unique<checks::Side>(e.files.get(), std::move(project),
+                                                m_place.root + " (git " + role + ")");
         return *m_sides.emplace(commit, std::move(e)).first->second.side;
     }
 
@@ -73,7 +76,6 @@ class Commits {
         std::unique_ptr<checks::Side> side;
     };
     const GitPlace& m_place;
-    std::string m_cache;
     std::map<git::ObjectId, Entry> m_sides;
 };
 
@@ -108,16 +110,17 @@ int pr_command(const PrOptions& options, std::ostream& out) {
                           "(git fetch --unshallow, or fetch-depth: 0)");
     }
     Commits commits(place);
-    checks::Side& after = commits.side(head.commit, "commit " + options.head);
+    checks::Side& after = commits.side(head.commit, "commit " + options.head, "head");
     checks::Side& before = commits.side(*merge_base, "the merge base " + short_id(*merge_base),
-                                        &after.project());
+                                        "merge base", &after.project());
     checks::GateResult whole =
         commits.gate(before, *merge_base, after, head.commit, checks::GateMode::pull, true);
     std::vector<Finding> findings = std::move(whole.findings);
 
     // The history once merged, when the base has moved on.
     if (base.commit != *merge_base && after.project().alembic.present) {
-        checks::Side& tip = commits.side(base.commit, "commit " + options.base, &after.project());
+        checks::Side& tip =
+            commits.side(base.commit, "commit " + options.base, "base", &after.project());
         add_unique(findings, checks::check_merged(tip, after, options.base));
     }
 
@@ -128,9 +131,9 @@ int pr_command(const PrOptions& options, std::ostream& out) {
                 continue;
             }
             std::string name = "commit " + short_id(c.id);
-            checks::Side& parent = commits.side(c.parents.front(), "commit " + short_id(c.parents.front()),
-                                                &after.project());
-            checks::Side& self = commits.side(c.id, name, &after.project());
+            checks::Side& parent = commits.side(
+                c.parents.front(), "commit " + short_id(c.parents.front()), "commit", &after.project());
+            checks::Side& self = commits.side(c.id, name, "commit", &after.project());
             auto result = commits.gate(parent, c.parents.front(), self, c.id,
                                        checks::GateMode::commit, false);
             for (auto& f : result.findings) {

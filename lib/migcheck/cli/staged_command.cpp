@@ -45,10 +45,11 @@ int staged_command(const StagedOptions& options, std::ostream& out) {
     std::vector<Finding> findings;
     checks::GateResult result;
     if (changed.any()) {
-        // One header cache for every git side of the project, keyed by blob.
-        std::string cache_root = place.root + " (git objects)";
-        checks::Side old_side(head.get(), before, cache_root);
-        checks::Side new_side(index.get(), after, cache_root);
+        // Header caches keyed by blob, one for each side: the two hold the
+        // same files but a few, and one cache for both would be rewritten
+        // for that difference at every run.
+        checks::Side old_side(head.get(), before, place.root + " (git HEAD)");
+        checks::Side new_side(index.get(), after, place.root + " (git index)");
         result = checks::check_change(old_side, new_side, changed, checks::GateMode::staged, false);
         findings = std::move(result.findings);
     }

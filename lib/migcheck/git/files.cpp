@@ -142,6 +142,9 @@ class ObjectFiles : public GitFiles {
 
     std::shared_ptr<Handle> m_h;
 
+    // The project root from the repository's top ("" at the top).
+    const std::string& root() const { return m_prefix; }
+
   private:
     std::string full(const std::string& rel) const {
         return normalize_path(m_prefix.empty() ? rel : m_prefix + "/" + rel);
@@ -242,6 +245,19 @@ class IndexFiles : public ObjectFiles {
                std::string prefix, std::string description)
         : ObjectFiles(std::move(h), std::move(prefix), std::move(description)),
           m_index(std::move(index)) {}
+
+    bool for_each_file(const std::function<void(std::string_view)>& each) const override {
+        std::string prefix = root().empty() ? "" : root() + "/";
+        auto [at, end] = m_index->prefixed(prefix);
+        const auto& entries = m_index->entries();
+        for (std::size_t i = at; i < end; ++i) {
+            const IndexEntry& e = entries[i];
+            if (e.staged() && kind_of(static_cast<git_filemode_t>(e.mode)) == Kind::blob) {
+                each(e.path.substr(prefix.size()));
+            }
+        }
+        return true;
+    }
 
   protected:
     std::optional<Node> node(const std::string& path) const override {

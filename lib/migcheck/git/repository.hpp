@@ -99,6 +99,13 @@ class GitFiles : public FileSource {
     virtual std::optional<ObjectId> blob_id(const std::string& path) const = 0;
     // list() with the blob of each file.
     virtual std::optional<std::vector<BlobEntry>> list_blobs(const std::string& dir) const = 0;
+    // Calls `each` with every regular file's path (no links), sorted, when
+    // the source holds them as one list (the index) and can give them
+    // without walking folders, and says true; false, calling nothing, when it
+    // cannot (a commit's trees). The views live during the call only.
+    virtual bool for_each_file(const std::function<void(std::string_view)>& /*each*/) const {
+        return false;
+    }
 };
 
 // A git repository opened through libgit2, the only code that includes

@@ -47,7 +47,7 @@ std::size_t match_set(std::string_view pattern, std::size_t p, char c, bool& mat
     return i + 1;
 }
 
-bool is_virtual_env_name(const std::string& name) {
+bool is_virtual_env_name(std::string_view name) {
     return name == "venv" || name == "site-packages" || name == "node_modules" ||
            name == "__pycache__";
 }
@@ -245,7 +245,7 @@ namespace {
 
 // Whether a walk enters a folder of this name when a wildcard reaches it.
 bool enterable_name(std::string_view name) {
-    return !name.empty() && name[0] != '.' && !is_virtual_env_name(std::string(name));
+    return !name.empty() && name[0] != '.' && !is_virtual_env_name(name);
 }
 
 bool match_from(const std::vector<std::string>& segs, std::size_t i,
@@ -275,24 +275,47 @@ bool match_from(const std::vector<std::string>& segs, std::size_t i,
 
 }  // namespace
 
-bool may_match(const std::vector<std::string>& globs, std::string_view path) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t slash = path.find('/', start);
-        parts.push_back(path.substr(start, slash == std::string_view::npos ? slash : slash - start));
-        if (slash == std::string_view::npos) {
-            break;
-        }
-        start = slash + 1;
-    }
+GlobMatcher::GlobMatcher(const std::vector<std::string>& globs) {
     for (const std::string& glob : globs) {
         std::vector<std::string> segs = split(glob);
-        if (!segs.empty() && match_from(segs, 0, parts, 0)) {
+        if (!segs.empty()) {
+            m_globs.push_back(std::move(segs));
+        }
+    }
+}
+
+bool GlobMatcher::matches(std::string_view path) const {
+    std::string_view name = path.substr(path.rfind('/') + 1);
+    // Kept between calls: the index has tens of thousands of paths.
+    thread_local std::vector<std::string_view> parts;
+    parts.clear();
+    for (const auto& segs : m_globs) {
+        // The file's own name decides most paths: a glob's last segment is
+        // never "**".
+        if (!match_segment(segs.back(), name)) {
+            continue;
+        }
+        if (parts.empty()) {
+            std::size_t start = 0;
+            while (start <= path.size()) {
+                std::size_t slash = path.find('/', start);
+                parts.push_back(
+                    path.substr(start, slash == std::string_view::npos ? slash : slash - start));
+                if (slash == std::string_view::npos) {
+                    break;
+                }
+                start = slash + 1;
+            }
+        }
+        if (match_from(segs, 0, parts, 0)) {
             return true;
         }
     }
     return false;
+}
+
+bool may_match(const std::vector<std::string>& globs, std::string_view path) {
+    return GlobMatcher(globs).matches(path);
 }
 
 }  // namespace migcheck::models

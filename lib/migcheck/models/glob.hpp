@@ -43,4 +43,14 @@ std::vector<std::string> find_model_files(const FileSource& files,
 // may say yes where a walk would not look.
 bool may_match(const std::vector<std::string>& globs, std::string_view path);
 
+// may_match() for many paths: the globs are split once.
+class GlobMatcher {
+  public:
+    explicit GlobMatcher(const std::vector<std::string>& globs);
+    bool matches(std::string_view path) const;
+
+  private:
+    std::vector<std::vector<std::string>> m_globs;
+};
+
 }  // namespace migcheck::models

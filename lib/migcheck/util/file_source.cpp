@@ -18,7 +18,34 @@
 
 namespace migcheck {
 
+namespace {
+
+// Whether normalize_path() would give `p` back: no empty, "." or ".."
+// segment, and no trailing '/'. Most paths are, and are returned at once.
+bool is_normal(std::string_view p) {
+    std::size_t start = !p.empty() && p[0] == '/' ? 1 : 0;
+    if (start == p.size()) {
+        return p.empty();
+    }
+    while (true) {
+        std::size_t slash = p.find('/', start);
+        std::string_view part = p.substr(start, slash == std::string_view::npos ? slash : slash - start);
+        if (part.empty() || part == "." || part == "..") {
+            return false;
+        }
+        if (slash == std::string_view::npos) {
+            return true;
+        }
+        start = slash + 1;
+    }
+}
+
+}  // namespace
+
 std::string normalize_path(const std::string& p) {
+    if (is_normal(p)) {
+        return p;
+    }
     bool absolute = !p.empty() && p[0] == '/';
     std::vector<std::string> parts;
     for (auto& part : text::split(p, '/')) {
