@@ -114,6 +114,10 @@ schema::Table creatable(const schema::Table& to, const std::set<std::string>& pe
     return t;
 }
 
+// Renames tables, then columns, in `current` and as operations. Column
+// renames get a batch block of their own: within one block Alembic's batch
+// mode still knows a renamed column by its old name, so a later
+// alter_column of the new name in the same block fails.
 void rename_first(Planner& p, schema::Schema& current, const Renames& renames) {
     std::vector<Finding> ignored;
     for (const auto& [from, to] : renames.tables) {
