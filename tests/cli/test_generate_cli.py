@@ -362,6 +362,26 @@ def the_history_cache_notices_changes(p):
           out)
 
 
+def batch_mode_follows_the_url_and_the_setting(p):
+    first(p)
+    cols = dict(USERS["users"]["columns"], token={"type": "uuid"})
+    write_schema(p.root, {"users": {"columns": cols}})
+    rc, out, err = p.run(MM, "generate", "add token", "--stdout")
+    expect((rc, "", err), 0, "", "")
+    check("    with op.batch_alter_table('users', schema=None) as batch_op:\n"
+          "        batch_op.add_column(sa.Column('token', sa.Uuid(), nullable=True))\n" in out, out)
+    p.write("config/migcheck.yaml", "render_as_batch: false\n")
+    rc, out, err = p.run(MM, "generate", "add token", "--stdout")
+    expect((rc, "", err), 0, "", "")
+    check("    op.add_column('users', sa.Column('token', sa.Uuid(), nullable=True))\n" in out, out)
+    write_project(p.root, url="postgresql://app@db/app")
+    rc, out, err = p.run(MM, "generate", "add token", "--stdout")
+    expect((rc, "", err), 0, "", "")
+    check("import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n" in out and
+          "    op.add_column('users', sa.Column('token', postgresql.UUID(), nullable=True))\n"
+          in out, out)
+
+
 def usage_errors(p):
     expect(p.run(MM, "generate", "x"), 2, "",
            "manage_migrations: error: alembic.ini: not found; generate writes revisions where "
@@ -382,5 +402,6 @@ if __name__ == "__main__":
         merge_command, stdout_prints_the_file, sql_prints_the_statements,
         destructive_operations_are_marked, renames_from_hints, a_rename_without_hint_is_a_warning,
         file_template_and_slug_length, project_template_is_followed, unusual_template_falls_back,
-        labelled_heads_take_head, the_history_cache_notices_changes, usage_errors,
+        labelled_heads_take_head, the_history_cache_notices_changes,
+        batch_mode_follows_the_url_and_the_setting, usage_errors,
     ]))
