@@ -278,9 +278,19 @@ bool match_from(const std::vector<std::string>& segs, std::size_t i,
 GlobMatcher::GlobMatcher(const std::vector<std::string>& globs) {
     for (const std::string& glob : globs) {
         std::vector<std::string> segs = split(glob);
-        if (!segs.empty()) {
-            m_globs.push_back(std::move(segs));
+        if (segs.empty()) {
+            continue;
         }
+        // The folders a path must pass through, literally: "/models/" for
+        // **/models/**/*.py.
+        std::vector<std::string> folders;
+        for (std::size_t i = 0; i + 1 < segs.size(); ++i) {
+            if (segs[i] != "**" && !has_wildcard(segs[i])) {
+                folders.push_back("/" + segs[i] + "/");
+            }
+        }
+        m_globs.push_back(std::move(segs));
+        m_folders.push_back(std::move(folders));
     }
 }
 
@@ -289,10 +299,20 @@ bool GlobMatcher::matches(std::string_view path) const {
     // Kept between calls: the index has tens of thousands of paths.
     thread_local std::vector<std::string_view> parts;
     parts.clear();
-    for (const auto& segs : m_globs) {
-        // The file's own name decides most paths: a glob's last segment is
-        // never "**".
+    for (std::size_t g = 0; g < m_globs.size(); ++g) {
+        const auto& segs = m_globs[g];
+        // The file's own name and the folders named literally decide most
+        // paths: a glob's last segment is never "**".
         if (!match_segment(segs.back(), name)) {
+            continue;
+        }
+        bool passes = true;
+        for (const std::string& folder : m_folders[g]) {
+            std::string_view bare = std::string_view(folder).substr(1);
+            passes = passes && (path.substr(0, bare.size()) == bare ||
+                                path.find(folder) != std::string_view::npos);
+        }
+        if (!passes) {
             continue;
         }
         if (parts.empty()) {

@@ -51,6 +51,7 @@ class GlobMatcher {
 
   private:
     std::vector<std::vector<std::string>> m_globs;
+    std::vector<std::vector<std::string>> m_folders;  // per glob: "/name/" it must pass
 };
 
 }  // namespace migcheck::models
