@@ -393,6 +393,16 @@ def usage_errors(p):
     expect(p.run(MM, "generate", "--empty", "x", "--rev-id", "aaaa00000001"), 2, "",
            "manage_migrations: error: --rev-id 'aaaa00000001': revision aaaa00000001 exists "
            "already (alembic/versions/aaaa00000001_create_users.py)\n")
+    os.unlink(p.path("config/schema.yaml"))
+    expect(p.run(MM, "generate", "x"), 2, "",
+           "manage_migrations: error: config/schema.yaml: not found in the working tree; generate "
+           "writes the revision that builds it\n")
+    os.unlink(p.path("alembic/versions/aaaa00000001_create_users.py"))
+    os.rmdir(p.path("alembic/versions"))
+    expect(p.run(MM, "generate", "x"), 2, "",
+           "manage_migrations: error: alembic.ini:1: version location 'alembic/versions' does not "
+           "exist in the working tree; create it (mkdir -p alembic/versions) or fix "
+           "script_location\n")
 
 
 if __name__ == "__main__":

@@ -263,6 +263,7 @@ int generate_command(const Context& ctx, const GenerateOptions& opts, std::ostre
         throw usage_error(dir + ": the version location (" + alembic.ini_path +
                           ") does not exist; create it first");
     }
+    write_file(abs_dir + "/" + name, text);
     std::size_t destructive = 0;
     for (const auto& step : bodies.upgrade) {
         out << (step.caution.empty() ? "  " : "! ") << generate::describe_step(step.op);
@@ -272,7 +273,6 @@ int generate_command(const Context& ctx, const GenerateOptions& opts, std::ostre
         }
         out << "\n";
     }
-    write_file(abs_dir + "/" + name, text);
     out << "Generating " << rel_path << " ...  done\n";
     out << "generate: revision " << fields.revision;
     if (merging) {
