@@ -19,6 +19,7 @@ Usage: test_generate_vs_alembic.py --build BUILD_DIR [--keep] [TEST...]
 import copy
 import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -220,6 +221,53 @@ def test_generate_sql_runs_on_sqlite(s):
     check_same_schema(dbs["migcheck"], by_sql, "generate --sql through sqlite3, and apply")
 
 
+MESSAGES = ["Add user preferences table", "Widen language pair model names and add model version",
+            "naïve café: ünïcode — and punctuation!", "x", "a-b  c__d",
+            "Supercalifragilisticexpialidocious and then some more words here",
+            "ÜBER ÉTÉ Ελληνικά Кириллица Ŀŀ 日本語、テスト 🎉 ok", "¿Qué? ½ price × 2 «quoted»"]
+
+
+def test_empty_revisions_match_alembic_revision(s):
+    """`generate --empty` writes, byte for byte (but the Create Date line),
+    the file `alembic revision` writes from Alembic's own template, under
+    the same name, for file_template tokens and truncate_slug_length."""
+    import shutil
+    project = s.path("app")
+    write_project(project, extra_ini="file_template = %%(rev)s-%%(slug)s_%%(year)d\n"
+                                     "truncate_slug_length = 24\n")
+    with open(os.path.join(project, "alembic", "env.py"), "w") as f:
+        f.write(ENV_PY)
+    found = subprocess.run([s.python, "-c", "import alembic, os; print(os.path.join("
+                            "os.path.dirname(alembic.__file__), 'templates', 'generic', "
+                            "'script.py.mako'))"], capture_output=True, text=True)
+    mako = found.stdout.strip()
+    shutil.copyfile(mako, os.path.join(project, "alembic", "script.py.mako"))
+    write_schema(project, {})
+    versions = os.path.join(project, "alembic", "versions")
+    date = re.compile(r"^Create Date: .*$", re.M)
+    for i, message in enumerate(MESSAGES):
+        ours, theirs = "a%011d" % i, "b%011d" % i
+        r = s.alembic_env_url(project, None, "revision", "-m", message, "--rev-id", theirs)
+        check(r.returncode == 0, "alembic revision:\n" + r.describe())
+        r = s.mm(project, "generate", "--empty", message, "--rev-id", ours)
+        check(r.returncode == 0, "generate --empty:\n" + r.describe())
+        names = {n[:12]: n for n in os.listdir(versions) if n.endswith(".py")}
+        check_equal(names[ours][12:], names[theirs][12:], "file name for %r" % message)
+        with open(os.path.join(versions, names[ours])) as f:
+            text_ours = date.sub("Create Date: -", f.read())
+        with open(os.path.join(versions, names[theirs])) as f:
+            text_theirs = date.sub("Create Date: -", f.read())
+        # Each builds on the one written before it: Alembic's on ours, ours on Alembic's.
+        check("\ndown_revision = %r\n" % theirs in text_ours, text_ours)
+        check("\ndown_revision = %s\n" % (repr("a%011d" % (i - 1)) if i else "None")
+              in text_theirs, text_theirs)
+        parents = re.compile(r"^(Revises:|down_revision =) .*$", re.M)
+        text_ours = parents.sub(r"\1 -", text_ours)
+        text_theirs = parents.sub(r"\1 -", text_theirs.replace(theirs, ours))
+        check_equal(text_ours, text_theirs, "the file for %r" % message)
+
+
 if __name__ == "__main__":
     sys.exit(interop.main(__doc__.splitlines()[0], [test_generate_stages,
-                                                    test_generate_sql_runs_on_sqlite]))
+                                                    test_generate_sql_runs_on_sqlite,
+                                                    test_empty_revisions_match_alembic_revision]))

@@ -26,6 +26,12 @@ TEST_CASE("slugs as Alembic makes them (checked against Alembic 1.8's _rev_path)
           "widen_language_pair_model_names_and_add_");
     CHECK(generate::slug("h\xc3\xa9llo w\xc3\xb6rld") == "h\xc3\xa9llo_w\xc3\xb6rld");
     CHECK(generate::slug("xxxxx " + std::string(50, 'y')) == "xxxxx_");
+    // Python's \w and str.lower() beyond ASCII.
+    CHECK(generate::slug("caf\xc3\xa9 \xe2\x80\x94 \xc3\x89T\xc3\x89 \xce\x91\xce\x92 "
+                         "\xd0\x96\xd0\x96 \xc2\xbd \xc3\x97 \xf0\x9f\x8e\x89 ok") ==
+          "caf\xc3\xa9_\xc3\xa9t\xc3\xa9_\xce\xb1\xce\xb2_\xd0\xb6\xd0\xb6_\xc2\xbd_ok");
+    // The cut counts characters, not bytes.
+    CHECK(generate::slug("\xc3\xa9\xc3\xa9\xc3\xa9 \xc3\xa9", 4) == "\xc3\xa9\xc3\xa9\xc3\xa9_");
 }
 
 TEST_CASE("file names from file_template: Python's %-formatting of Alembic's tokens") {

@@ -3,6 +3,8 @@
 #include "migcheck/generate/python.hpp"
 #include "migcheck/util/error.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -53,42 +55,116 @@ std::string to_string(const CreateDate& d) {
     return out;
 }
 
+namespace {
+
+// Python's \w for a character outside ASCII: letters and digits of any
+// script. Without Unicode's tables, the blocks of punctuation, symbols and
+// spaces (and the Latin-1 ones among letters) are what is not a word.
+bool is_word_char(char32_t c) {
+    if (c < 0x80) {
+        return std::isalnum(static_cast<int>(c)) != 0 || c == '_';
+    }
+    if (c <= 0xbf) {
+        return c == 0xaa || c == 0xb5 || c == 0xba || c == 0xb2 || c == 0xb3 || c == 0xb9 ||
+               (c >= 0xbc && c <= 0xbe);
+    }
+    if (c == 0xd7 || c == 0xf7) {
+        return false;
+    }
+    return !((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) ||
+             (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff0f) ||
+             (c >= 0xff1a && c <= 0xff20) || (c >= 0xff3b && c <= 0xff40) ||
+             (c >= 0xff5b && c <= 0xff65) || (c >= 0x1f000 && c <= 0x1faff) ||
+             (c >= 0xe000 && c <= 0xf8ff));
+}
+
+// str.lower() for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic.
+char32_t lower(char32_t c) {
+    if (c < 0x80) {
+        return static_cast<char32_t>(std::tolower(static_cast<int>(c)));
+    }
+    if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3ab && c != 0x3a2) ||
+        (c >= 0x410 && c <= 0x42f)) {
+        return c + 0x20;
+    }
+    if (c >= 0x400 && c <= 0x40f) {
+        return c + 0x50;
+    }
+    if (((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177)) && c % 2 == 0) {
+        return c + 1;
+    }
+    if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) && c % 2 == 1) {
+        return c + 1;
+    }
+    return c == 0x178 ? 0xff : c;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xc0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xe0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    } else {
+        out += static_cast<char>(0xf0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    }
+}
+
+// The code points of UTF-8 text; a byte that starts no valid sequence
+// stands for itself (as a Latin-1 character would).
+std::vector<char32_t> code_points(const std::string& text) {
+    std::vector<char32_t> out;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto u = static_cast<unsigned char>(text[i]);
+        std::size_t n = u < 0x80 ? 1 : u >= 0xf0 ? 4 : u >= 0xe0 ? 3 : u >= 0xc0 ? 2 : 0;
+        char32_t c = n == 1 ? u : n == 2 ? (u & 0x1fU) : n == 3 ? (u & 0x0fU) : (u & 0x07U);
+        bool ok = n != 0 && i + n <= text.size();
+        for (std::size_t k = 1; ok && k < n; ++k) {
+            const auto b = static_cast<unsigned char>(text[i + k]);
+            ok = (b & 0xc0) == 0x80;
+            c = (c << 6) | (b & 0x3fU);
+        }
+        out.push_back(ok ? c : u);
+        i += ok ? n : 1;
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string slug(const std::string& message, int truncate) {
-    // Characters (UTF-8 sequences kept whole), so that the cut counts as
-    // Python's len() does.
-    std::vector<std::string> chars;
+    // Characters, not bytes, so that the cut counts as Python's len() does.
+    std::vector<char32_t> chars;
     bool in_word = false;
-    for (std::size_t i = 0; i < message.size();) {
-        const auto u = static_cast<unsigned char>(message[i]);
-        std::size_t n = u < 0x80 ? 1 : u >= 0xf0 ? 4 : u >= 0xe0 ? 3 : u >= 0xc0 ? 2 : 1;
-        n = std::min(n, message.size() - i);
-        const bool word = u >= 0x80 || std::isalnum(u) != 0 || u == '_';
+    for (char32_t c : code_points(message)) {
+        const bool word = is_word_char(c);
         if (word) {
             if (!in_word && !chars.empty()) {
-                chars.emplace_back("_");
+                chars.push_back('_');
             }
-            std::string ch = message.substr(i, n);
-            if (n == 1) {
-                ch[0] = static_cast<char>(std::tolower(u));
-            }
-            chars.push_back(std::move(ch));
+            chars.push_back(lower(c));
         }
         in_word = word;
-        i += n;
     }
-    std::string out;
     if (truncate >= 0 && chars.size() > static_cast<std::size_t>(truncate)) {
         chars.resize(static_cast<std::size_t>(truncate));
-        std::string cut;
-        for (const auto& c : chars) {
-            cut += c;
-        }
         // Python's cut.rsplit("_", 1)[0] + "_".
-        const auto last = cut.rfind('_');
-        return (last == std::string::npos ? cut : cut.substr(0, last)) + "_";
+        auto last = std::find(chars.rbegin(), chars.rend(), U'_');
+        if (last != chars.rend()) {
+            chars.erase(std::prev(last.base()), chars.end());
+        }
+        chars.push_back('_');
     }
-    for (const auto& c : chars) {
-        out += c;
+    std::string out;
+    for (char32_t c : chars) {
+        append_utf8(out, c);
     }
     return out;
 }

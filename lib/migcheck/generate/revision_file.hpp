@@ -25,8 +25,9 @@ std::string to_string(const CreateDate& date);
 
 // Alembic's slug: the message's \w+ words joined by "_", lower-cased, and,
 // when longer than `truncate` characters, cut there back to the last "_"
-// (then "_" added). Word characters are ASCII letters, digits, "_" and any
-// non-ASCII character.
+// (then "_" added). Word characters are Python's \w: letters, digits and
+// "_" of any script (punctuation, symbol and space blocks are not), and
+// lower-casing covers Latin, Greek and Cyrillic.
 std::string slug(const std::string& message, int truncate = 40);
 
 // The file name (with ".py") that `file_template` gives, as Alembic's
