@@ -91,27 +91,42 @@ void prune(const std::string& dir) {
 ContentCache ContentCache::open() {
     ContentCache c;
     std::string dir = binary::cache_dir();
-    if (!dir.empty()) {
-        c.m_dir = dir + "/derived";
+    if (dir.empty()) {
+        return c;
     }
+    // What is derived depends on every reader in the program, not on a
+    // format alone: results are kept for the binary that derived them, named
+    // by its size and times, so that a rebuilt or upgraded migcheck never
+    // reads another's.
+    struct stat st {};
+    if (::stat("/proc/self/exe", &st) != 0) {
+        return c;
+    }
+    char build[96];
+    std::snprintf(build, sizeof build, "%llu %lld.%09ld %lld.%09ld\n",
+                  static_cast<unsigned long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec),
+                  st.st_mtim.tv_nsec, static_cast<long long>(st.st_ctim.tv_sec), st.st_ctim.tv_nsec);
+    c.m_build = build;
+    c.m_dir = dir + "/derived";
     return c;
 }
 
-std::string ContentCache::file(std::string_view kind, std::string_view key) const {
-    return m_dir + "/" + std::string(kind) + "-" + digest(key);
+std::string ContentCache::digest_of(std::string_view key) const {
+    return digest(m_build + std::string(key));
 }
 
 std::optional<std::string> ContentCache::get(std::string_view kind, std::string_view key) const {
     if (m_dir.empty()) {
         return std::nullopt;
     }
+    std::string name = digest_of(key);
     std::optional<std::string> bytes;
     try {
-        bytes = read_disk_file(file(kind, key));
+        bytes = read_disk_file(m_dir + "/" + std::string(kind) + "-" + name);
     } catch (...) {
         return std::nullopt;
     }
-    std::string head = digest(key) + "\n";
+    std::string head = name + "\n";
     if (!bytes || bytes->compare(0, head.size(), head) != 0) {
         return std::nullopt;
     }
@@ -123,7 +138,8 @@ void ContentCache::put(std::string_view kind, std::string_view key, std::string_
         return;
     }
     ::mkdir(binary::cache_dir().c_str(), 0700);
-    std::string path = file(kind, key);
+    std::string name = digest_of(key);
+    std::string path = m_dir + "/" + std::string(kind) + "-" + name;
     // Pruning lists and stats every entry: done at one write in 32, chosen
     // by the key's digest, it keeps the folder near its bound at a fraction
     // of the cost.
@@ -135,7 +151,7 @@ void ContentCache::put(std::string_view kind, std::string_view key, std::string_
     if (fd < 0) {
         return;
     }
-    bool ok = write_all(fd, digest(key) + "\n") && write_all(fd, bytes);
+    bool ok = write_all(fd, name + "\n") && write_all(fd, bytes);
     ok = ::close(fd) == 0 && ok;
     if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
         ::unlink(tmp.c_str());

@@ -12,7 +12,8 @@ namespace migcheck {
 // holds that content. One file per entry in the cache folder
 // (binary::cache_dir(), under derived/), written atomically; the oldest are
 // removed as the folder grows. Any failure to read or write is ignored: the
-// cache only ever saves time. Disabled with MIGCHECK_NO_CACHE=1.
+// cache only ever saves time. Entries belong to the binary that wrote them.
+// Disabled with MIGCHECK_NO_CACHE=1.
 class ContentCache {
   public:
     static ContentCache open();
@@ -25,8 +26,10 @@ class ContentCache {
     void put(std::string_view kind, std::string_view key, std::string_view bytes) const;
 
   private:
-    std::string file(std::string_view kind, std::string_view key) const;
+    // The name of the entry for `key`: a digest of it and of the binary.
+    std::string digest_of(std::string_view key) const;
     std::string m_dir;
+    std::string m_build;  // names the binary: part of every key
 };
 
 }  // namespace migcheck
