@@ -1,6 +1,7 @@
 #include "migcheck/checks/side.hpp"
 
 #include "migcheck/models/glob.hpp"
+#include "migcheck/replay/encode.hpp"
 #include "migcheck/revision/loader.hpp"
 #include "migcheck/schema/encode.hpp"
 #include "migcheck/schema/yaml_loader.hpp"
@@ -16,27 +17,6 @@ namespace {
 
 // Bump when what is cached, or how it is derived, changes.
 constexpr std::string_view cache_format = "migcheck-derived 1\n";
-
-std::string encode_symbolic(const replay::SymbolicResult& r) {
-    binary::Writer w;
-    schema::encode(w, r.head);
-    schema::encode(w, r.findings);
-    w.u32(r.complete ? 1 : 0);
-    return std::move(w.out());
-}
-
-std::optional<replay::SymbolicResult> decode_symbolic(std::string_view bytes) {
-    binary::Reader r(bytes);
-    replay::SymbolicResult out;
-    if (!schema::decode(r, out.head) || !schema::decode(r, out.findings)) {
-        return std::nullopt;
-    }
-    out.complete = r.u32() != 0;
-    if (!r.ok() || !r.done()) {
-        return std::nullopt;
-    }
-    return out;
-}
 
 std::string encode_models(const models::ModelsResult& m) {
     binary::Writer w;
@@ -250,7 +230,7 @@ const std::string& Side::history_key() {
 const replay::SymbolicResult* Side::symbolic_if_known() {
     if (!m_symbolic && m_files != nullptr && history().graph->size() != 0) {
         if (auto bytes = m_cache.get("symbolic", history_key())) {
-            if (auto decoded = decode_symbolic(*bytes)) {
+            if (auto decoded = replay::decode_symbolic(*bytes)) {
                 m_symbolic = std::move(*decoded);
             }
         }
@@ -305,7 +285,7 @@ const replay::SymbolicResult& Side::symbolic(Side* base, const std::vector<int>&
     m_symbolic = start != nullptr
                      ? replay::replay_symbolic_onto(*start, graph, ops(), order, false)
                      : replay::replay_symbolic(graph, ops(), false);
-    m_cache.put("symbolic", history_key(), encode_symbolic(*m_symbolic));
+    m_cache.put("symbolic", history_key(), replay::encode_symbolic(*m_symbolic));
     return *m_symbolic;
 }
 

@@ -6,7 +6,7 @@
 #include "migcheck/ops/reader.hpp"
 #include "migcheck/schema/compare.hpp"
 #include "migcheck/sql/sqlite_render.hpp"
-#include "migcheck/schema/encode.hpp"
+#include "migcheck/replay/encode.hpp"
 #include "migcheck/util/content_cache.hpp"
 #include "migcheck/util/error.hpp"
 
@@ -47,24 +47,15 @@ replay::SymbolicResult history_schema(const Context& ctx, const revision::Graph&
     const std::string key = cache.enabled() ? history_key(ctx, graph) : std::string();
     if (!key.empty()) {
         if (auto bytes = cache.get("generate-history", key)) {
-            binary::Reader r(*bytes);
-            replay::SymbolicResult out;
-            if (schema::decode(r, out.head) && schema::decode(r, out.findings)) {
-                out.complete = r.u32() != 0;
-                if (r.ok() && r.done()) {
-                    return out;
-                }
+            if (auto decoded = replay::decode_symbolic(*bytes)) {
+                return std::move(*decoded);
             }
         }
     }
     migrate::OpsLoader ops(*ctx.files, graph);
     replay::SymbolicResult sym = replay::replay_symbolic(graph, ops, false);
     if (!key.empty()) {
-        binary::Writer w;
-        schema::encode(w, sym.head);
-        schema::encode(w, sym.findings);
-        w.u32(sym.complete ? 1 : 0);
-        cache.put("generate-history", key, w.out());
+        cache.put("generate-history", key, replay::encode_symbolic(sym));
     }
     return sym;
 }
