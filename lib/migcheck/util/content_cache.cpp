@@ -140,10 +140,10 @@ void ContentCache::put(std::string_view kind, std::string_view key, std::string_
     ::mkdir(binary::cache_dir().c_str(), 0700);
     std::string name = digest_of(key);
     std::string path = m_dir + "/" + std::string(kind) + "-" + name;
-    // Pruning lists and stats every entry: done at one write in 32, chosen
+    // Pruning lists and stats every entry: done at one write in 16, chosen
     // by the key's digest, it keeps the folder near its bound at a fraction
     // of the cost.
-    if (::mkdir(m_dir.c_str(), 0700) != 0 && path.back() == '0' && path[path.size() - 2] < '2') {
+    if (::mkdir(m_dir.c_str(), 0700) != 0 && name.back() == '0') {
         prune(m_dir);
     }
     std::string tmp = path + ".tmp" + std::to_string(::getpid());
