@@ -1,3 +1,4 @@
+#include "migcheck/report/encode.hpp"
 #include "migcheck/schema/encode.hpp"
 #include "migcheck/schema/json.hpp"
 #include "migcheck/schema/yaml_loader.hpp"
@@ -41,12 +42,12 @@ TEST_CASE("a schema and findings survive encoding whole") {
         {Severity::error, "invalid-operation", "alembic/versions/x.py", 12, 0, ""}};
     binary::Writer w;
     encode(w, s);
-    encode(w, findings);
+    encode_findings(w, findings);
     binary::Reader r(w.out());
     Schema back;
     std::vector<Finding> findings_back;
     REQUIRE(decode(r, back));
-    REQUIRE(decode(r, findings_back));
+    REQUIRE(decode_findings(r, findings_back));
     CHECK(r.done());
     CHECK(schema_to_json(back) == schema_to_json(s));
     CHECK(back.tables[0].columns[1].renamed_from == "title");

@@ -2,6 +2,7 @@
 
 #include "migcheck/models/glob.hpp"
 #include "migcheck/replay/encode.hpp"
+#include "migcheck/report/encode.hpp"
 #include "migcheck/revision/loader.hpp"
 #include "migcheck/schema/encode.hpp"
 #include "migcheck/schema/yaml_loader.hpp"
@@ -21,7 +22,7 @@ constexpr std::string_view cache_format = "migcheck-derived 1\n";
 std::string encode_models(const models::ModelsResult& m) {
     binary::Writer w;
     schema::encode(w, m.schema);
-    schema::encode(w, m.findings);
+    encode_findings(w, m.findings);
     w.u32(static_cast<std::uint32_t>(m.unchecked.size()));
     for (const auto& [table, column] : m.unchecked) {
         w.str(table);
@@ -33,7 +34,7 @@ std::string encode_models(const models::ModelsResult& m) {
 std::optional<models::ModelsResult> decode_models(std::string_view bytes) {
     binary::Reader r(bytes);
     models::ModelsResult out;
-    if (!schema::decode(r, out.schema) || !schema::decode(r, out.findings)) {
+    if (!schema::decode(r, out.schema) || !decode_findings(r, out.findings)) {
         return std::nullopt;
     }
     std::uint32_t n = r.u32();

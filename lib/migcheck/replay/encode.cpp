@@ -1,13 +1,14 @@
 #include "migcheck/replay/encode.hpp"
 
 #include "migcheck/schema/encode.hpp"
+#include "migcheck/report/encode.hpp"
 
 namespace migcheck::replay {
 
 std::string encode_symbolic(const SymbolicResult& result) {
     binary::Writer w;
     schema::encode(w, result.head);
-    schema::encode(w, result.findings);
+    encode_findings(w, result.findings);
     w.u32(result.complete ? 1 : 0);
     return std::move(w.out());
 }
@@ -15,7 +16,7 @@ std::string encode_symbolic(const SymbolicResult& result) {
 std::optional<SymbolicResult> decode_symbolic(std::string_view bytes) {
     binary::Reader r(bytes);
     SymbolicResult out;
-    if (!schema::decode(r, out.head) || !schema::decode(r, out.findings)) {
+    if (!schema::decode(r, out.head) || !decode_findings(r, out.findings)) {
         return std::nullopt;
     }
     out.complete = r.u32() != 0;

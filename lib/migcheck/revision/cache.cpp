@@ -1,5 +1,6 @@
 #include "migcheck/revision/cache.hpp"
 
+#include "migcheck/report/encode.hpp"
 #include "migcheck/util/binary.hpp"
 
 #include <algorithm>
@@ -75,17 +76,7 @@ bool read_result(Reader& r, HeaderText text, Revision& v, std::vector<Finding>& 
             }
         }
     }
-    std::uint32_t n = r.u32();
-    for (std::uint32_t i = 0; i < n && r.ok(); ++i) {
-        Finding f;
-        f.severity = static_cast<Severity>(r.i32());
-        r.str(f.code);
-        r.str(f.file);
-        f.line = r.i32();
-        f.column = r.i32();
-        r.str(f.message);
-        findings.push_back(std::move(f));
-    }
+    decode_findings(r, findings);
     return (flags & has_revision) != 0;
 }
 
@@ -112,15 +103,7 @@ std::string HeaderCache::encode(const ReadResult& res) {
         w.str(v->create_date);
         w.str(v->doc);
     }
-    w.u32(static_cast<std::uint32_t>(res.findings.size()));
-    for (const auto& f : res.findings) {
-        w.i32(static_cast<int>(f.severity));
-        w.str(f.code);
-        w.str(f.file);
-        w.i32(f.line);
-        w.i32(f.column);
-        w.str(f.message);
-    }
+    encode_findings(w, res.findings);
     return std::move(w.out());
 }
 

@@ -203,26 +203,4 @@ bool decode(Reader& r, Schema& schema) {
     return get_list(r, schema.tables, [&](Table& t) { get(r, t); }) && r.ok();
 }
 
-void encode(Writer& w, const std::vector<Finding>& findings) {
-    put_list(w, findings, [&](const Finding& f) {
-        w.i32(static_cast<int>(f.severity));
-        w.str(f.code);
-        w.str(f.file);
-        w.i32(f.line);
-        w.i32(f.column);
-        w.str(f.message);
-    });
-}
-
-bool decode(Reader& r, std::vector<Finding>& findings) {
-    return get_list(r, findings, [&](Finding& f) {
-        f.severity = static_cast<Severity>(r.i32());
-        r.str(f.code);
-        r.str(f.file);
-        f.line = r.i32();
-        f.column = r.i32();
-        r.str(f.message);
-    }) && r.ok();
-}
-
 }  // namespace migcheck::schema
