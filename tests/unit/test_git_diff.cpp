@@ -317,6 +317,25 @@ TEST_CASE("diff_trees agrees with git diff-tree on random changes to a large fol
         }
     }
     CHECK(compared == 62);
+
+    // All at once, on threads and smallest folder first: the same answers,
+    // in the order asked for.
+    std::vector<git::ObjectId> commits;
+    for (const auto& ref : refs) {
+        commits.push_back(r.resolve(ref)->commit);
+    }
+    commits.push_back(commits[3]);  // twice
+    auto main_id = r.resolve("main")->commit;
+    for (unsigned threads : {1U, 4U}) {
+        auto each = r.diff_trees_each(main_id, commits, o, threads);
+        REQUIRE(each.size() == commits.size());
+        for (std::size_t k = 0; k < commits.size(); ++k) {
+            CAPTURE(k);
+            CHECK(each[k] == r.diff_trees(main_id, commits[k], o));
+        }
+        CHECK(each[0].empty());
+        CHECK(each[3] == each.back());
+    }
 }
 
 TEST_CASE("diff_trees: a folder whose bytes agree at the end across entries") {
@@ -336,4 +355,22 @@ TEST_CASE("diff_trees: a folder whose bytes agree at the end across entries") {
           "D v/b\nA v/x100644 b\n");
     CHECK(show(r.diff_trees(r.resolve(two)->commit, r.resolve(one)->commit, o)) ==
           "A v/b\nD v/x100644 b\n");
+}
+
+TEST_CASE("diff_trees_each: a commit the repository lacks stops the others") {
+    TempRepo repo;
+    repo.write("v/a", "a\n");
+    std::string one = repo.commit("one");
+    auto r = git::Repository::open(repo.root());
+    git::ObjectId first = r.resolve(one)->commit;
+    git::ObjectId missing;
+    missing.bytes.fill(0xab);
+    std::vector<git::ObjectId> commits(40, first);
+    commits[25] = missing;
+    git::DiffOptions o;
+    o.paths = {"v"};
+    CHECK_THROWS_WITH(r.diff_trees_each(first, commits, o, 2),
+                      ("commit " + missing.hex() + ": object not found - no match for id (" +
+                       missing.hex() + ")")
+                          .c_str());
 }

@@ -10,10 +10,7 @@
 #include "migcheck/util/text.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <exception>
-#include <mutex>
 #include <map>
 #include <set>
 #include <thread>
@@ -100,60 +97,6 @@ bool is_revision_path(const std::string& path) {
 
 std::string plural(std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-// Every branch's changes in the version folders. Comparing trees is most of
-// the work when there are many branches: it is spread over threads, each with
-// a repository handle of its own.
-std::vector<std::vector<git::Change>> diff_all(const git::Repository& repo, const ObjectId& base,
-                                               const std::vector<git::Ref>& refs,
-                                               const git::DiffOptions& options) {
-    std::vector<std::vector<git::Change>> out(refs.size());
-    unsigned cores = std::min(8U, std::max(1U, std::thread::hardware_concurrency()));
-    std::size_t workers = std::min<std::size_t>(cores, refs.size() / 16 + 1);
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto work = [&](const git::Repository& r) {
-        try {
-            for (std::size_t i = next++; i < refs.size(); i = next++) {
-                if (refs[i].commit != base) {
-                    out[i] = r.diff_trees(base, refs[i].commit, options);
-                }
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(failure_mutex);
-            if (!failure) {
-                failure = std::current_exception();
-            }
-            next.store(refs.size());
-        }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < workers; ++t) {
-        pool.emplace_back([&] {
-            std::optional<git::Repository> own;
-            try {
-                own = repo.reopen();
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(failure_mutex);
-                if (!failure) {
-                    failure = std::current_exception();
-                }
-                next.store(refs.size());
-                return;
-            }
-            work(*own);
-        });
-    }
-    work(repo);
-    for (auto& t : pool) {
-        t.join();
-    }
-    if (failure) {
-        std::rethrow_exception(failure);
-    }
-    return out;
 }
 
 // What a branch's changes ask for: files to read, base files it lacks.
@@ -333,8 +276,14 @@ int divergence_command(const DivergenceOptions& options, std::ostream& out) {
     }
 
     // Each branch: only the files that differ from the base's.
+    std::vector<git::ObjectId> commits;
+    for (const auto& r : refs) {
+        commits.push_back(r.commit);
+    }
+    // Comparing trees is most of the work when there are many branches.
+    unsigned cores = std::min(8U, std::max(1U, std::thread::hardware_concurrency()));
     std::vector<std::vector<git::Change>> changes =
-        diff_all(place.repo, place.base.commit, refs, diff);
+        place.repo.diff_trees_each(place.base.commit, commits, diff, cores);
     std::vector<Branch> branches;
     for (std::size_t i = 0; i < refs.size(); ++i) {
         branches.push_back(classify(place, refs[i], changes[i], reader));

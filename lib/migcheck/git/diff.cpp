@@ -7,6 +7,10 @@
 #include "migcheck/util/error.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <numeric>
+#include <thread>
 
 namespace migcheck::git::detail {
 namespace {
@@ -148,6 +152,36 @@ void find_renames(Handle& h, const git_tree* a, const git_tree* b, std::vector<C
     apply_renames(diff.get(), changes);
 }
 
+// The size in bytes of the folders of `commit` a diff with `options` reads
+// (its root tree when it names none), found from the pack's headers without
+// rebuilding them (mutex held).
+std::uint64_t folder_size(Handle& h, const ObjectId& commit, const DiffOptions& options) {
+    if (!h.odb) {
+        git_odb* raw = nullptr;
+        check(git_repository_odb(&raw, h.repo.get()), "cannot open the object database");
+        h.odb.reset(raw);
+    }
+    SharedTree root = commit_tree(h, commit);
+    auto size_of = [&](const git_oid& id) -> std::uint64_t {
+        std::size_t len = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        check(git_odb_read_header(&len, &type, h.odb.get(), &id), "tree " + to_id(id).hex());
+        return len;
+    };
+    std::uint64_t total = 0;
+    for (const auto& p : options.paths) {
+        std::string path = normalize_path(p);
+        if (path.empty()) {
+            return size_of(*git_tree_id(root.get()));
+        }
+        EntryPtr e = entry_at(root.get(), path);
+        if (e && is_tree(e.get())) {
+            total += size_of(*git_tree_entry_id(e.get()));
+        }
+    }
+    return options.paths.empty() ? size_of(*git_tree_id(root.get())) : total;
+}
+
 }  // namespace
 
 bool directly_in(const std::string& path, const std::vector<std::string>& folders) {
@@ -236,6 +270,73 @@ std::vector<Change> Repository::diff_trees(const std::optional<ObjectId>& from, 
     }
     sort_changes(changes);
     return changes;
+}
+
+}  // namespace migcheck::git
+
+namespace migcheck::git {
+
+std::vector<std::vector<Change>> Repository::diff_trees_each(const std::optional<ObjectId>& from,
+                                                             const std::vector<ObjectId>& to,
+                                                             const DiffOptions& options,
+                                                             unsigned threads) const {
+    std::vector<std::uint64_t> sizes(to.size());
+    {
+        std::lock_guard<std::mutex> lock(m_h->mutex);
+        for (std::size_t k = 0; k < to.size(); ++k) {
+            sizes[k] = folder_size(*m_h, to[k], options);
+        }
+    }
+    std::vector<std::size_t> order(to.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return sizes[a] < sizes[b]; });
+
+    std::vector<std::vector<Change>> out(to.size());
+    std::size_t workers = std::max<std::size_t>(
+        1, std::min<std::size_t>(threads, to.size() / 16 + 1));
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto fail = [&] {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) {
+            failure = std::current_exception();
+        }
+        next.store(to.size());
+    };
+    // The threads take the trees in that order, from one counter, so that
+    // they rebuild neighbours in the chains at about the same time.
+    auto work = [&](const Repository& r) {
+        try {
+            for (std::size_t i = next++; i < to.size(); i = next++) {
+                out[order[i]] = r.diff_trees(from, to[order[i]], options);
+            }
+        } catch (...) {
+            fail();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < workers; ++t) {
+        pool.emplace_back([&] {
+            std::optional<Repository> own;
+            try {
+                own = reopen();
+            } catch (...) {
+                fail();
+                return;
+            }
+            work(*own);
+        });
+    }
+    work(*this);
+    for (auto& t : pool) {
+        t.join();
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    return out;
 }
 
 }  // namespace migcheck::git

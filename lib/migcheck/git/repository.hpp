@@ -196,6 +196,19 @@ class Repository {
     std::vector<Change> diff_trees(const std::optional<ObjectId>& from, const ObjectId& to,
                                    const DiffOptions& options = {}) const;
 
+    // diff_trees(from, to[k], options) for every k, in order, spread over up
+    // to `threads` threads, each with a repository handle of its own. The
+    // trees are read smallest first (by the folders `options.paths` names):
+    // a pack stores a folder's versions as chains of deltas, one on the
+    // next in size, and libgit2 keeps the last bases it rebuilt (16 MiB of
+    // them), so trees read in that order are mostly rebuilt from a base
+    // just used, where in any other order each is rebuilt along its whole
+    // chain. The first exception thrown stops the others and is rethrown.
+    std::vector<std::vector<Change>> diff_trees_each(const std::optional<ObjectId>& from,
+                                                     const std::vector<ObjectId>& to,
+                                                     const DiffOptions& options,
+                                                     unsigned threads) const;
+
     // What `git diff --cached` lists: HEAD's tree (empty before the first
     // commit) against the index of index_files(). Conflicted and
     // intent-to-add paths are no changes, as in git. Folders whose cache-tree
