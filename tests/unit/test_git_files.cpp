@@ -192,3 +192,48 @@ TEST_CASE("index files: conflicted paths are left out") {
     CHECK(files->read("b.py") == "b\n");
     CHECK(listing(files->list_blobs("")).find("a.py") == std::string::npos);
 }
+
+TEST_CASE("tree ids: a commit's folders, and the index's as git write-tree writes them") {
+    TempRepo repo;
+    repo.write("alembic/versions/a_rev.py", "a\n");
+    repo.write("alembic/versions/a-b_rev.py", "ab\n");
+    repo.write("alembic/versions/a/nested_rev.py", "nested\n");
+    repo.write("alembic/env.py", "env\n");
+    repo.write("tool.sh", "#!/bin/sh\n");
+    repo.git("update-index --add --chmod=+x tool.sh");
+    std::filesystem::create_symlink("a_rev.py", repo.path("alembic/versions/l_link.py"));
+    repo.commit("one");
+
+    auto r = git::Repository::open(repo.root());
+    auto commit = r.commit_files(r.resolve("HEAD")->commit, "", "HEAD");
+    auto index = r.index_files("");
+    for (const std::string dir : {"", "alembic", "alembic/versions", "alembic/versions/a"}) {
+        CAPTURE(dir);
+        std::string expected = repo.git("rev-parse HEAD:" + dir);
+        CHECK(commit->tree_id(dir)->hex() == expected);
+        CHECK(index->tree_id(dir)->hex() == expected);
+    }
+    CHECK(commit->tree_id("tool.sh") == std::nullopt);
+    CHECK(index->tree_id("alembic/versions/a_rev.py") == std::nullopt);
+    CHECK(index->tree_id("nothing") == std::nullopt);
+
+    // Staging invalidates the cache tree above the change: the ids are
+    // hashed from the entries then, and agree with git's.
+    repo.write("alembic/versions/b_rev.py", "b\n");
+    repo.write("alembic/versions/a/nested_rev.py", "changed\n");
+    repo.git("add -A");
+    auto staged = r.index_files("");
+    for (const std::string dir : {"", "alembic", "alembic/versions", "alembic/versions/a"}) {
+        CAPTURE(dir);
+        std::string expected = repo.git("write-tree --prefix=" + (dir.empty() ? "" : dir + "/"));
+        CHECK(staged->tree_id(dir)->hex() == expected);
+    }
+    CHECK(r.index_files("alembic")->tree_id("versions")->hex() ==
+          repo.git("write-tree --prefix=alembic/versions/"));
+
+    // An intent-to-add entry would not be written: no id.
+    repo.write("alembic/versions/c_rev.py", "c\n");
+    repo.git("add -N alembic/versions/c_rev.py");
+    CHECK(r.index_files("")->tree_id("alembic/versions") == std::nullopt);
+    CHECK(r.index_files("")->tree_id("alembic/versions/a").has_value());
+}

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 namespace migcheck::git::detail {
 namespace {
@@ -132,7 +133,23 @@ class ObjectFiles : public GitFiles {
 
     std::string description() const override { return m_description; }
 
+    std::optional<ObjectId> tree_id(const std::string& dir) const override {
+        std::lock_guard<std::mutex> lock(m_h->mutex);
+        std::string path = full(dir);
+        auto n = node(path);
+        if (!n || n->kind != Kind::tree) {
+            return std::nullopt;
+        }
+        return folder_id(path, *n);
+    }
+
   protected:
+    // The tree id of folder `path` (from the repository's top), whose node
+    // is `n`. The lock is held.
+    virtual std::optional<ObjectId> folder_id(const std::string& /*path*/, const Node& n) const {
+        return to_id(n.id);
+    }
+
     // The entry at `path` (from the repository's top; "" is the top), or
     // nullopt. The lock is held.
     virtual std::optional<Node> node(const std::string& path) const = 0;
@@ -314,7 +331,83 @@ class IndexFiles : public ObjectFiles {
         return true;
     }
 
+    // The cache tree's id when git knows it, else the id hashed here from
+    // the entries as `git write-tree` would write them.
+    std::optional<ObjectId> folder_id(const std::string& path, const Node& /*n*/) const override {
+        std::string prefix = path.empty() ? "" : path + "/";
+        auto [at, end] = m_index->prefixed(prefix);
+        return hashed_tree(prefix, at, end);
+    }
+
   private:
+    // The tree of entries [at, end), all under `prefix`: the cache tree's id
+    // when valid, else the bytes of the tree object hashed, its subfolders
+    // first.
+    std::optional<ObjectId> hashed_tree(const std::string& prefix, std::size_t at,
+                                        std::size_t end) const {
+        std::string_view dir(prefix.data(), prefix.empty() ? 0 : prefix.size() - 1);
+        if (const CacheTreeNode* node = m_index->cache_tree(dir); node != nullptr && node->valid()) {
+            return node->id;
+        }
+        const auto& entries = m_index->entries();
+        // (name as git sorts it: a folder's with '/' after it, mode, id)
+        std::vector<std::tuple<std::string, const char*, ObjectId>> items;
+        for (std::size_t i = at; i < end;) {
+            const IndexEntry& e = entries[i];
+            if (!e.staged()) {
+                return std::nullopt;
+            }
+            std::string_view rest = e.path.substr(prefix.size());
+            auto slash = rest.find('/');
+            if (slash == std::string_view::npos) {
+                items.emplace_back(std::string(rest), mode_text(e.mode), e.id);
+                ++i;
+                continue;
+            }
+            std::string folder(e.path.substr(0, prefix.size() + slash + 1));
+            std::size_t stop = i;
+            while (stop < end && entries[stop].path.substr(0, folder.size()) == folder) {
+                ++stop;
+            }
+            auto sub = hashed_tree(folder, i, stop);
+            if (!sub) {
+                return std::nullopt;
+            }
+            items.emplace_back(std::string(rest.substr(0, slash + 1)), "40000", *sub);
+            i = stop;
+        }
+        std::sort(items.begin(), items.end(),
+                  [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+        std::string bytes;
+        for (auto& [name, mode, id] : items) {
+            if (!name.empty() && name.back() == '/') {
+                name.pop_back();
+            }
+            bytes += mode;
+            bytes += ' ';
+            bytes += name;
+            bytes += '\0';
+            bytes.append(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
+        }
+        git_oid oid;
+        check(git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_TREE),
+              "cannot hash a tree");
+        return to_id(oid);
+    }
+
+    static const char* mode_text(std::uint32_t mode) {
+        switch (mode) {
+        case 0100755:
+            return "100755";
+        case 0120000:
+            return "120000";
+        case 0160000:
+            return "160000";
+        default:
+            return "100644";
+        }
+    }
+
     static Node node_of(const IndexEntry& e) {
         return Node{kind_of(static_cast<git_filemode_t>(e.mode)), to_oid(e.id)};
     }

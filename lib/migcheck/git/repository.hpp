@@ -106,6 +106,13 @@ class GitFiles : public FileSource {
     virtual bool for_each_file(const std::function<void(std::string_view)>& /*each*/) const {
         return false;
     }
+    // The id of the tree object folder `dir` ("" for the root) is, or would
+    // be once committed: equal ids mean every entry under it is the same.
+    // nullopt when there is no such folder, or when the index holds a
+    // conflict or an intent-to-add entry under it (git would write no tree).
+    virtual std::optional<ObjectId> tree_id(const std::string& /*dir*/) const {
+        return std::nullopt;
+    }
 };
 
 // A git repository opened through libgit2, the only code that includes
