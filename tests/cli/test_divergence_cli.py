@@ -214,6 +214,50 @@ def project_below_the_repository_top(p):
            "them: 2 errors\n", "")
 
 
+def header_cache_keyed_by_blob(p):
+    history(p)
+    p.git("branch", "-D", "stale", "merged")
+    branch(p, "feature/a", [("1111bbbb", "0003aaaa")])
+    branch(p, "feature/b", [("2222cccc", "0003aaaa")])
+    branch(p, "typo", [], files={"alembic/versions/7777ffff_rev.py":
+                                 "revision = '7777ffff'\ndown_revision = ('0003aaaa'\n"})
+    args = ("--base", "main", "--refs", "refs/heads/*")
+    typo = ("alembic/versions/7777ffff_rev.py:2:17: error: on branch 'typo': invalid Python: '(' "
+            "was never closed [syntax-error]\n")
+    first = p.run(HEADS, *args)
+    expect(first, 1, PARALLEL_TWO + typo +
+           "3 branches compared with main (3 revisions, head 0003aaaa), 2 new revisions in 2 of "
+           "them: 2 errors\n", "")
+    caches = os.listdir(p.path(".test-cache"))
+    assert len(caches) == 1 and caches[0].endswith(".headers"), caches
+    cache = p.path(".test-cache/" + caches[0])
+    written = os.stat(cache).st_mtime_ns
+    # Every blob is in the cache now: the same answer, findings too, and
+    # nothing to write.
+    assert p.run(HEADS, *args) == first
+    assert os.stat(cache).st_mtime_ns == written
+    assert p.run(HEADS, *args, env={"MIGCHECK_NO_CACHE": "1"}) == first
+    # Another content at the same path is another blob: read, not taken
+    # from the cache.
+    p.git("checkout", "-q", "feature/b")
+    p.revision("2222cccc", "0002aaaa")
+    p.git("commit", "-qam", "onto the old parent")
+    p.git("checkout", "-q", "main")
+    stale_b = (STALE.replace("0005eeee_rev", "2222cccc_rev").replace("0005eeee", "2222cccc")
+               .replace("'stale'", "'feature/b'"))
+    expect(p.run(HEADS, *args), 1,
+           "alembic/versions/2222cccc_rev.py:5:1: error: on branch 'feature/b', the history has "
+           "2 heads: 0003aaaa (alembic/versions/0003aaaa_rev.py:5), 2222cccc "
+           "(alembic/versions/2222cccc_rev.py:5); write a merge revision: alembic merge -m "
+           "\"merge heads\" 0003aaaa 2222cccc [branch-multiple-heads]\n" + stale_b + typo +
+           "3 branches compared with main (3 revisions, head 0003aaaa), 2 new revisions in 2 of "
+           "them: 3 errors\n", "")
+    # A damaged cache is ignored.
+    with open(cache, "wb") as f:
+        f.write(b"migcheck-headers 5\n\xff\xff")
+    assert p.run(HEADS, *args) == p.run(HEADS, *args, env={"MIGCHECK_NO_CACHE": "1"})
+
+
 def bad_base_refs_and_places(p):
     history(p)
     expect(p.run(HEADS, "--base", "nosuch", "--refs", "refs/heads/*"), 2, "",
@@ -261,6 +305,6 @@ def not_a_repository(p):
 if __name__ == "__main__":
     sys.exit(main([
         every_kind_of_branch, two_branches_on_one_parent_in_every_format, a_fine_branch_passes,
-        remote_branches, project_below_the_repository_top, bad_base_refs_and_places,
-        not_a_repository,
+        remote_branches, project_below_the_repository_top, header_cache_keyed_by_blob,
+        bad_base_refs_and_places, not_a_repository,
     ]))

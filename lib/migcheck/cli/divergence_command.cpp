@@ -6,11 +6,13 @@
 #include "migcheck/cli/tool.hpp"
 #include "migcheck/config/project.hpp"
 #include "migcheck/git/repository.hpp"
+#include "migcheck/revision/cache.hpp"
 #include "migcheck/util/error.hpp"
 #include "migcheck/util/text.hpp"
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <set>
 #include <thread>
@@ -21,8 +23,22 @@ namespace {
 
 using git::ObjectId;
 
+// The stamp of a file whose content is `blob`, as GitFiles::stamp makes it:
+// git names a blob by its content, so its id says the content is unchanged.
+FileStamp blob_stamp(const ObjectId& blob) {
+    FileStamp s;
+    std::uint32_t tail = 0;
+    std::memcpy(&s.size, blob.bytes.data(), 8);
+    std::memcpy(&s.inode, blob.bytes.data() + 8, 8);
+    std::memcpy(&tail, blob.bytes.data() + 16, 4);
+    s.device = tail;
+    return s;
+}
+
 // Every revision file's blob, parsed once: a file that many branches share
-// (every file of the base, mostly) costs one read and one parse.
+// (every file of the base, mostly) costs one read and one parse. What was
+// read is kept in the header cache by blob, as the other git commands keep
+// it, so that a later run reads and parses only the blobs it has not seen.
 class BlobReader {
   public:
     // The slot of a blob, first met at `path`.
@@ -35,12 +51,42 @@ class BlobReader {
         return it->second;
     }
 
-    void read_all(const git::Repository& repo) {
+    // Fills every slot, from `cache` where it holds the blob.
+    void read_all(const git::Repository& repo, const revision::HeaderCache& cache) {
         m_results.resize(m_ids.size());
+        std::vector<char> taken(cache.enabled() ? m_ids.size() : 0, 0);
+        std::vector<ObjectId> unseen_ids;
+        std::vector<std::size_t> unseen;
+        for (std::size_t k = 0; k < m_ids.size(); ++k) {
+            if (cache.enabled()) {
+                revision::Revision rev;
+                std::vector<Finding> findings;
+                if (auto holds = cache.take(m_paths[k], k, blob_stamp(m_ids[k]),
+                                            revision::HeaderText::none, rev, findings)) {
+                    if (*holds) {
+                        m_results[k].revision = std::move(rev);
+                    }
+                    m_results[k].findings = std::move(findings);
+                    taken[k] = 1;
+                    continue;
+                }
+            }
+            unseen_ids.push_back(m_ids[k]);
+            unseen.push_back(k);
+        }
+        std::vector<revision::HeaderCache::Fresh> fresh(unseen.size());
         unsigned threads = std::min(8U, std::max(1U, std::thread::hardware_concurrency()));
-        repo.for_each_blob(m_ids, threads, [&](std::size_t k, std::string_view bytes) {
+        repo.for_each_blob(unseen_ids, threads, [&](std::size_t u, std::string_view bytes) {
+            std::size_t k = unseen[u];
             m_results[k] = revision::read_revision(bytes, m_paths[k]);
+            if (cache.enabled()) {
+                fresh[u] = revision::HeaderCache::Fresh{k, blob_stamp(m_ids[k]),
+                                                        revision::HeaderCache::encode(m_results[k])};
+            }
         });
+        if (cache.enabled()) {
+            cache.save(m_paths, taken, fresh);
+        }
     }
 
     // What slot k holds, as if read at `path`.
@@ -288,7 +334,9 @@ int divergence_command(const DivergenceOptions& options, std::ostream& out) {
     for (std::size_t i = 0; i < refs.size(); ++i) {
         branches.push_back(classify(place, refs[i], changes[i], reader));
     }
-    reader.read_all(place.repo);
+    // One cache for this command: its files are the base's and the
+    // branches', which no other command reads together.
+    reader.read_all(place.repo, revision::HeaderCache::open(place.root + " (git heads)"));
 
     std::vector<revision::Revision> base_revisions;
     std::unordered_map<std::string, int> base_position;
