@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace migcheck::checks {
 namespace {
@@ -160,39 +161,65 @@ struct Wording {
 };
 
 struct RevisionChanges {
-    std::vector<int> added;                 // after's positions
-    std::vector<std::pair<int, int>> modified;  // (before, after) positions
-    std::vector<int> deleted;               // before's positions
+    std::vector<int> added;                                  // after's positions
+    std::vector<std::pair<revision::Revision, int>> modified;  // before's, after's position
+    std::vector<revision::Revision> deleted;                 // before's
+    std::size_t before_size = 0;                             // revisions before
 };
 
+// What the change does to the history. Before the change, a file it did not
+// touch holds what it holds after, so only the touched files are read on
+// that side: its whole history is never loaded.
 RevisionChanges revision_changes(Side& before, Side& after, const ChangedPaths& changed) {
     RevisionChanges out;
-    const revision::Graph& old_graph = *before.history().graph;
-    const revision::Graph& new_graph = *after.history().graph;
+    const revision::Graph& graph = *after.history().graph;
     std::set<std::string> paths(changed.revisions.begin(), changed.revisions.end());
-    std::set<int> seen_after;
-    for (int i = 0; i < static_cast<int>(new_graph.size()); ++i) {
-        const revision::Revision& r = new_graph.at(i);
+    // Before's revisions: after's in untouched files, and those read here.
+    std::map<std::string, revision::Revision> then;  // by id, in touched files
+    for (const auto& path : changed.revisions) {
+        if (auto r = before.empty() ? std::nullopt : before.revision_at(path)) {
+            std::string id = r->id;
+            then.emplace(std::move(id), std::move(*r));
+        }
+    }
+    std::size_t untouched = 0;
+    std::set<std::string> ids_now;
+    std::map<std::string, int> untouched_by_id;  // the first untouched file of an id
+    for (int i = 0; i < static_cast<int>(graph.size()); ++i) {
+        const revision::Revision& r = graph.at(i);
+        ids_now.insert(r.id);
+        if (paths.count(r.path) == 0U) {
+            ++untouched;
+            untouched_by_id.emplace(r.id, i);
+        }
+    }
+    out.before_size = untouched + then.size();
+    for (int i = 0; i < static_cast<int>(graph.size()); ++i) {
+        const revision::Revision& r = graph.at(i);
         if (paths.count(r.path) == 0U) {
             continue;
         }
-        seen_after.insert(i);
-        std::optional<int> old = old_graph.find(r.id);
-        if (!old) {
+        if (auto it = then.find(r.id); it != then.end()) {
+            if (before.files()->blob_id(it->second.path) != after.files()->blob_id(r.path)) {
+                out.modified.emplace_back(it->second, i);
+            }
+        } else if (auto kept = untouched_by_id.find(r.id); kept != untouched_by_id.end()) {
+            // The same id in an untouched file: the same blob there before.
+            const revision::Revision& old = graph.at(kept->second);
+            if (after.files()->blob_id(old.path) != after.files()->blob_id(r.path)) {
+                out.modified.emplace_back(old, i);
+            }
+        } else {
             out.added.push_back(i);
-            continue;
-        }
-        const std::string& old_path = old_graph.at(*old).path;
-        if (before.files()->blob_id(old_path) != after.files()->blob_id(r.path)) {
-            out.modified.emplace_back(*old, i);
         }
     }
-    for (int i = 0; i < static_cast<int>(old_graph.size()); ++i) {
-        const revision::Revision& r = old_graph.at(i);
-        if (paths.count(r.path) != 0U && !new_graph.find(r.id)) {
-            out.deleted.push_back(i);
+    for (auto& [id, r] : then) {
+        if (ids_now.count(id) == 0U) {
+            out.deleted.push_back(std::move(r));
         }
     }
+    std::sort(out.deleted.begin(), out.deleted.end(),
+              [](const auto& a, const auto& b) { return a.path < b.path; });
     return out;
 }
 
@@ -205,6 +232,66 @@ void keep_in(std::vector<Finding>& out, const std::vector<Finding>& findings,
         }
     }
 }
+
+// Reads what the rules will ask of `before` on another thread while this
+// one reads `after`: the two sides' schemas and histories come from separate
+// files and caches, and each takes milliseconds on a large project. Only
+// what each side derives from its own files is read ahead; anything that
+// fails is left for the rules to meet again, in order, where it is reported.
+class ReadAhead {
+  public:
+    ReadAhead(Side& before, Side& after, const ChangedPaths& changed, bool whole_history) {
+        bool schema = changed.schema || changed.config;
+        bool models = !changed.models.empty() || changed.config;
+        bool history = after.project().alembic.present &&
+                       (whole_history || !changed.revisions.empty() || schema || models);
+        if (before.empty() || !(schema || models || history)) {
+            return;
+        }
+        m_thread = std::thread([&before, schema, history] {
+            quietly([&] {
+                if (schema) {
+                    before.declared();
+                }
+                if (history) {
+                    before.symbolic_if_known();
+                }
+            });
+        });
+        quietly([&] {
+            if (schema || history) {
+                after.declared();
+            }
+            if (models) {
+                after.model_paths();
+                after.models();
+            }
+            if (history && after.history().graph->size() != 0) {
+                after.symbolic_if_known();
+            }
+        });
+    }
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+    ~ReadAhead() { join(); }
+
+    void join() {
+        if (m_thread.joinable()) {
+            m_thread.join();
+        }
+    }
+
+  private:
+    template <class F>
+    static void quietly(F&& f) {
+        try {
+            f();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): met again, and reported, in order
+        }
+    }
+
+    std::thread m_thread;
+};
 
 }  // namespace
 
@@ -236,6 +323,7 @@ ChangedPaths classify_changes(const std::vector<git::Change>& changes, const std
 
 GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, GateMode mode,
                         bool whole_history) {
+    ReadAhead(before, after, changed, whole_history).join();
     GateResult result;
     std::vector<Finding>& out = result.findings;
     Wording words{mode};
@@ -359,7 +447,7 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
     // Rule 5: revisions that may already have run somewhere stay as they are.
     Severity rewrite = mode == GateMode::staged ? Severity::warning : Severity::error;
     std::string where = mode == GateMode::staged ? "HEAD" : before.description();
-    for (auto [old_pos, new_pos] : revs.modified) {
+    for (const auto& [old_revision, new_pos] : revs.modified) {
         const revision::Revision& r = graph->at(new_pos);
         out.push_back(Finding{
             rewrite, "revision-modified", r.path, r.line, 0,
@@ -368,8 +456,7 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
                 "write a new revision instead (" +
                 write_revision_command("...") + ")"});
     }
-    for (int old_pos : revs.deleted) {
-        const revision::Revision& r = before.history().graph->at(old_pos);
+    for (const revision::Revision& r : revs.deleted) {
         out.push_back(Finding{
             rewrite, "revision-deleted", r.path, 0, 0,
             "revision " + r.id + " exists in " + where + " and " + words.change() +
@@ -388,7 +475,7 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
              whole_history)) {
             std::vector<int> added = revs.added;
             const replay::SymbolicResult& sym =
-                rewritten || changed.config ? after.symbolic() : after.symbolic(&before, added);
+                rewritten || changed.config ? after.symbolic() : after.symbolic(&before, added, revs.before_size);
             bool noted = false;
             for (Finding f : sym.findings) {
                 if (f.code == "not-interpretable") {

@@ -207,6 +207,23 @@ const HistorySide& Side::history() {
     return *m_history;
 }
 
+std::optional<revision::Revision> Side::revision_at(const std::string& path) {
+    if (m_history) {
+        const revision::Graph& graph = *m_history->graph;
+        for (int i = 0; i < static_cast<int>(graph.size()); ++i) {
+            if (graph.at(i).path == path) {
+                return graph.at(i);
+            }
+        }
+        return std::nullopt;
+    }
+    std::optional<std::string> bytes = m_files == nullptr ? std::nullopt : m_files->read(path);
+    if (!bytes) {
+        return std::nullopt;
+    }
+    return revision::read_revision(*bytes, path).revision;
+}
+
 migrate::OpsLoader& Side::ops() {
     if (!m_ops) {
         m_ops = std::make_unique<migrate::OpsLoader>(*m_files, *history().graph);
@@ -228,8 +245,66 @@ const std::string& Side::history_key() {
     return *m_history_key;
 }
 
+const std::optional<std::string>& Side::tree_key() {
+    if (!m_tree_key) {
+        m_tree_key.emplace();
+        const config::AlembicSettings& alembic = m_project.alembic;
+        if (m_files == nullptr || !alembic.present || alembic.version_locations.empty()) {
+            return *m_tree_key;
+        }
+        std::string key(cache_format);
+        key += alembic.recursive ? "trees, recursive\n" : "trees\n";
+        for (const auto& location : alembic.version_locations) {
+            std::optional<git::ObjectId> id = m_files->tree_id(location);
+            if (!id) {
+                return *m_tree_key;
+            }
+            key += location + "\n" + id->hex() + "\n";
+        }
+        m_tree_key->emplace(std::move(key));
+    }
+    return *m_tree_key;
+}
+
+bool Side::links_free() {
+    std::function<bool(const std::string&)> free = [&](const std::string& dir) {
+        auto entries = m_files->list_blobs(dir);
+        if (!entries) {
+            return true;
+        }
+        for (const auto& e : *entries) {
+            if (!e.entry.target.empty()) {
+                return false;
+            }
+            if (e.entry.type == EntryType::directory && !free(join_path(dir, e.entry.name))) {
+                return false;
+            }
+        }
+        return true;
+    };
+    const auto& locations = m_project.alembic.version_locations;
+    return std::all_of(locations.begin(), locations.end(), free);
+}
+
 const replay::SymbolicResult* Side::symbolic_if_known() {
-    if (!m_symbolic && m_files != nullptr && history().graph->size() != 0) {
+    if (m_symbolic || m_files == nullptr) {
+        return m_symbolic ? &*m_symbolic : nullptr;
+    }
+    // By tree ids, the history need not be read to find its replay: the
+    // one cached for the index a commit was made from serves the commit.
+    if (const auto& key = tree_key()) {
+        if (auto bytes = m_cache.get("symbolic", *key)) {
+            if (auto decoded = replay::decode_symbolic(*bytes)) {
+                m_symbolic = std::move(*decoded);
+            }
+        }
+        // One not cached by tree ids (a link in the folder) may be cached
+        // by its files, when they are read already.
+        if (m_symbolic || !m_history) {
+            return m_symbolic ? &*m_symbolic : nullptr;
+        }
+    }
+    if (history().graph->size() != 0) {
         if (auto bytes = m_cache.get("symbolic", history_key())) {
             if (auto decoded = replay::decode_symbolic(*bytes)) {
                 m_symbolic = std::move(*decoded);
@@ -239,7 +314,8 @@ const replay::SymbolicResult* Side::symbolic_if_known() {
     return m_symbolic ? &*m_symbolic : nullptr;
 }
 
-const replay::SymbolicResult& Side::symbolic(Side* base, const std::vector<int>& added) {
+const replay::SymbolicResult& Side::symbolic(Side* base, const std::vector<int>& added,
+                                             std::size_t base_size) {
     if (symbolic_if_known() != nullptr) {
         return *m_symbolic;
     }
@@ -253,7 +329,7 @@ const replay::SymbolicResult& Side::symbolic(Side* base, const std::vector<int>&
     const replay::SymbolicResult* start = nullptr;
     std::vector<int> order;
     if (base != nullptr && !added.empty() &&
-        base->history().graph->size() + added.size() == graph.size()) {
+        base_size + added.size() == graph.size()) {
         std::set<int> is_added(added.begin(), added.end());
         bool appended = true;
         for (int a : added) {
@@ -286,7 +362,11 @@ const replay::SymbolicResult& Side::symbolic(Side* base, const std::vector<int>&
     m_symbolic = start != nullptr
                      ? replay::replay_symbolic_onto(*start, graph, ops(), order, false)
                      : replay::replay_symbolic(graph, ops(), false);
-    m_cache.put("symbolic", history_key(), replay::encode_symbolic(*m_symbolic));
+    // A link in the folder could point at a file elsewhere, which its
+    // tree id does not name.
+    const auto& key = tree_key();
+    m_cache.put("symbolic", key && links_free() ? *key : history_key(),
+                replay::encode_symbolic(*m_symbolic));
     return *m_symbolic;
 }
 

@@ -60,27 +60,41 @@ class Side {
     void set_model_paths(std::vector<std::string> paths);
     const ModelsSide& models();
     const HistorySide& history();
+    // The revision in the file at `path` (a revision file's path), read
+    // alone when the history is not loaded; nullopt when the side has no
+    // such file or it holds no revision.
+    std::optional<revision::Revision> revision_at(const std::string& path);
     // The history replayed symbolically; requires history().graph. With
-    // `base`, a side whose history this one extends by `added` revisions
-    // (graph positions here) and nothing else, the replay starts from base's
-    // result when that is at hand (computed, or in the cache) instead of
-    // from the first revision.
+    // `base`, a side whose history of `base_size` revisions this one extends
+    // by `added` revisions (graph positions here) and nothing else, the
+    // replay starts from base's result when that is at hand (computed, or
+    // in the cache) instead of from the first revision.
     const replay::SymbolicResult& symbolic(Side* base = nullptr,
-                                           const std::vector<int>& added = {});
+                                           const std::vector<int>& added = {},
+                                           std::size_t base_size = 0);
+    // The symbolic replay's result when it is at hand without replaying
+    // (computed, or in the cache), else null.
+    const replay::SymbolicResult* symbolic_if_known();
     // The operations reader the symbolic replay used.
     migrate::OpsLoader& ops();
 
   private:
-    // The symbolic replay's result when it is at hand without replaying.
-    const replay::SymbolicResult* symbolic_if_known();
     // The cache key naming this side's history: every revision file's path
     // and blob, in load order.
     const std::string& history_key();
+    // The key naming the version locations by their tree ids, known without
+    // reading the history; nullopt when a location has none (absent, or a
+    // conflict staged under it).
+    const std::optional<std::string>& tree_key();
+    // Whether no file under the version locations is a symbolic link: a
+    // tree id then names every byte the history is read from.
+    bool links_free();
     std::string blob_hex(const std::string& path) const;
 
     const git::GitFiles* m_files;
     ContentCache m_cache;
     std::optional<std::string> m_history_key;
+    std::optional<std::optional<std::string>> m_tree_key;
     std::optional<std::vector<std::string>> m_model_paths;
     config::Project m_project;
     std::string m_cache_root;
