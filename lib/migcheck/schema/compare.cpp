@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace migcheck::schema {
 
@@ -88,10 +90,17 @@ void compare_column(const Table& et, const Column& e, const Table& at, const Col
         out.push_back(
             difference(kind, et.name, e.name, std::move(ev), std::move(av), e.where, a.where));
     };
-    std::string etype = render_type(e.type);
-    std::string atype = render_type(a.type);
-    if (etype != atype) {
-        add(DifferenceKind::type, etype, atype);
+    // Equal parameters render alike: most columns are spared rendering.
+    bool same_type = e.type.kind == a.type.kind && e.type.length == a.type.length &&
+                     e.type.precision == a.type.precision && e.type.scale == a.type.scale &&
+                     e.type.timezone == a.type.timezone && e.type.enum_values == a.type.enum_values &&
+                     e.type.enum_name == a.type.enum_name && e.type.declared == a.type.declared;
+    if (!same_type) {
+        std::string etype = render_type(e.type);
+        std::string atype = render_type(a.type);
+        if (etype != atype) {
+            add(DifferenceKind::type, etype, atype);
+        }
     }
     bool e_key = et.in_primary_key(e.name);
     bool a_key = at.in_primary_key(a.name);
@@ -112,8 +121,9 @@ void compare_column(const Table& et, const Column& e, const Table& at, const Col
                 autoincrement_text(a_auto));
         }
     }
-    if (normalise_server_default(e.server_default, e.type.kind) !=
-        normalise_server_default(a.server_default, a.type.kind)) {
+    bool same_default = e.server_default == a.server_default && e.type.kind == a.type.kind;
+    if (!same_default && normalise_server_default(e.server_default, e.type.kind) !=
+                             normalise_server_default(a.server_default, a.type.kind)) {
         add(DifferenceKind::server_default, e.server_default.value_or(""),
             a.server_default.value_or(""));
         if (e.server_default && a.server_default &&
@@ -209,8 +219,15 @@ const char* difference_kind_name(DifferenceKind kind) {
 
 std::vector<Difference> compare(const Schema& expected, const Schema& actual) {
     std::vector<Difference> out;
+    // By name, once: schemas of hundreds of tables are compared whole.
+    std::unordered_map<std::string_view, const Table*> actual_tables;
+    actual_tables.reserve(actual.tables.size());
+    for (const auto& t : actual.tables) {
+        actual_tables.emplace(t.name, &t);  // the first of a name, as find_table
+    }
     for (const auto& et : expected.tables) {
-        const Table* at = actual.find_table(et.name);
+        auto found = actual_tables.find(et.name);
+        const Table* at = found == actual_tables.end() ? nullptr : found->second;
         if (at == nullptr) {
             out.push_back(difference(DifferenceKind::table_missing, et.name, "", "", "", et.where,
                                      Location{}));
@@ -222,8 +239,13 @@ std::vector<Difference> compare(const Schema& expected, const Schema& actual) {
             compare_tables(et, *at, out);
         }
     }
+    std::unordered_set<std::string_view> expected_names;
+    expected_names.reserve(expected.tables.size());
+    for (const auto& t : expected.tables) {
+        expected_names.insert(t.name);
+    }
     for (const auto& at : actual.tables) {
-        if (expected.find_table(at.name) == nullptr) {
+        if (expected_names.count(at.name) == 0U) {
             out.push_back(
                 difference(DifferenceKind::table_extra, at.name, "", "", "", Location{}, at.where));
             for (const auto& et : expected.tables) {

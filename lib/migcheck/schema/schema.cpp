@@ -172,8 +172,12 @@ std::vector<std::string> Table::primary_key_columns() const {
 }
 
 bool Table::in_primary_key(std::string_view column) const {
-    auto key = primary_key_columns();
-    return std::find(key.begin(), key.end(), column) != key.end();
+    if (primary_key) {
+        const auto& key = primary_key->columns;
+        return std::find(key.begin(), key.end(), column) != key.end();
+    }
+    return std::any_of(columns.begin(), columns.end(),
+                       [&](const Column& c) { return c.primary_key && c.name == column; });
 }
 
 std::vector<Index> Table::all_indexes() const {
