@@ -48,6 +48,9 @@ void classify_one(const std::string& path, const config::Project& project, Chang
     if (path == project.alembic.ini_path || path == "config/migcheck.yaml") {
         out.config = true;
     }
+    if (path == "pyvenv.cfg" || path.ends_with("/pyvenv.cfg")) {
+        out.venv = true;
+    }
     if (models::may_match(project.settings.models, path)) {
         out.models.push_back(path);
     }
@@ -233,11 +236,43 @@ void keep_in(std::vector<Finding>& out, const std::vector<Finding>& findings,
     }
 }
 
-// Reads what the rules will ask of `before` on another thread while this
-// one reads `after`: the two sides' schemas and histories come from separate
-// files and caches, and each takes milliseconds on a large project. Only
-// what each side derives from its own files is read ahead; anything that
-// fails is left for the rules to meet again, in order, where it is reported.
+// Gives both sides their model files while walking the globs over one side
+// at most: the files are the same on both but for those the change touched.
+// A side whose list is cached (a commit's, by its tree) gives it to the
+// other; else the index's walk gives it to HEAD, which keeps it for its tree.
+void share_model_paths(Side& before, Side& after, const ChangedPaths& changed) {
+    if (before.empty() || changed.config || changed.venv) {
+        return;
+    }
+    auto derive = [&](const std::vector<std::string>& from, Side& to) {
+        std::set<std::string> touched(changed.models.begin(), changed.models.end());
+        std::vector<std::string> paths;
+        for (const auto& path : from) {
+            if (touched.count(path) == 0U) {
+                paths.push_back(path);
+            }
+        }
+        for (const auto& path : changed.models) {
+            if (to.files()->blob_id(path)) {
+                paths.push_back(path);
+            }
+        }
+        std::sort(paths.begin(), paths.end());
+        to.set_model_paths(std::move(paths));
+    };
+    bool after_known = after.model_paths_if_known() != nullptr;
+    const std::vector<std::string>* known = before.model_paths_if_known();
+    if (known != nullptr && !after_known) {
+        derive(*known, after);
+    } else if (known == nullptr) {
+        derive(after.model_paths(), before);
+    }
+}
+
+// Reads what the rules will ask of both sides on two threads: the schemas on
+// one, the new history on the other. Each comes from its own files and
+// caches, and takes milliseconds on a large project. Anything that fails is
+// left for the rules to meet again, in order, where it is reported.
 class ReadAhead {
   public:
     ReadAhead(Side& before, Side& after, const ChangedPaths& changed, bool whole_history) {
@@ -248,10 +283,18 @@ class ReadAhead {
         if (before.empty() || !(schema || models || history)) {
             return;
         }
-        m_thread = std::thread([&before, schema, history] {
+        // The schemas (decoding each takes a millisecond or two) and HEAD's
+        // replay on one thread, the new history and its replay on the other.
+        m_thread = std::thread([&before, &after, &changed, schema, models, history] {
             quietly([&] {
-                if (schema) {
+                if (schema || history) {
                     before.declared();
+                    after.declared();
+                }
+                if (models) {
+                    share_model_paths(before, after, changed);
+                    after.models();
+                    before.models();
                 }
                 if (history) {
                     before.symbolic_if_known();
@@ -259,15 +302,10 @@ class ReadAhead {
             });
         });
         quietly([&] {
-            if (schema || history) {
-                after.declared();
-            }
-            if (models) {
-                after.model_paths();
-                after.models();
-            }
-            if (history && after.history().graph->size() != 0) {
-                after.symbolic_if_known();
+            if (history) {
+                if (after.history().graph->size() != 0) {
+                    after.symbolic_if_known();
+                }
             }
         });
     }
@@ -355,22 +393,7 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
     if (!changed.models.empty() || changed.config) {
         // Before the change, the models are in the same files but for those
         // the change touched: no need to walk the older tree for the globs.
-        if (!before.empty() && !changed.config) {
-            std::set<std::string> touched(changed.models.begin(), changed.models.end());
-            std::vector<std::string> paths;
-            for (const auto& path : after.model_paths()) {
-                if (touched.count(path) == 0U) {
-                    paths.push_back(path);
-                }
-            }
-            for (const auto& path : changed.models) {
-                if (before.files()->blob_id(path)) {
-                    paths.push_back(path);
-                }
-            }
-            std::sort(paths.begin(), paths.end());
-            before.set_model_paths(std::move(paths));
-        }
+        share_model_paths(before, after, changed);
         const ModelsSide& now = after.models();
         const ModelsSide& then = before.models();
         model_diffs = readable(schema::compare(now.read.schema, then.read.schema), now, then);

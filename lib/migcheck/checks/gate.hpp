@@ -24,6 +24,7 @@ struct ChangedPaths {
     std::vector<std::string> revisions;  // revision files under a version location
     bool schema = false;                 // config/schema.yaml
     bool config = false;                 // alembic.ini or config/migcheck.yaml
+    bool venv = false;                   // a pyvenv.cfg (a virtual environment's mark)
     bool any() const { return !models.empty() || !revisions.empty() || schema || config; }
 };
 

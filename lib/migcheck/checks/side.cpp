@@ -107,38 +107,78 @@ const std::optional<schema::Schema>& Side::declared() {
     return *m_declared;
 }
 
-void Side::set_model_paths(std::vector<std::string> paths) { m_model_paths = std::move(paths); }
+std::optional<std::string> Side::model_paths_key() const {
+    std::optional<git::ObjectId> root =
+        m_files == nullptr ? std::nullopt : m_files->tree_id("", false);
+    if (!root) {
+        return std::nullopt;
+    }
+    std::string key(cache_format);
+    for (const auto& glob : m_project.settings.models) {
+        key += glob + "\n";
+    }
+    return key + "in tree " + root->hex();
+}
+
+void Side::set_model_paths(std::vector<std::string> paths) {
+    // Kept for the tree, so that the next run on this commit (the next
+    // commit's HEAD, from the index a commit was made of) finds it.
+    if (auto key = model_paths_key(); key && !m_cache.get("model-paths", *key)) {
+        binary::Writer w;
+        w.strs(paths);
+        m_cache.put("model-paths", *key, w.out());
+    }
+    m_model_paths = std::move(paths);
+}
+
+const std::vector<std::string>* Side::model_paths_if_known() {
+    if (!m_model_paths) {
+        if (auto key = model_paths_key()) {
+            if (auto bytes = m_cache.get("model-paths", *key)) {
+                binary::Reader r(*bytes);
+                std::vector<std::string> paths;
+                r.strs(paths);
+                if (r.ok() && r.done()) {
+                    m_model_paths = std::move(paths);
+                }
+            }
+        }
+    }
+    return m_model_paths ? &*m_model_paths : nullptr;
+}
 
 const std::vector<std::string>& Side::model_paths() {
-    if (!m_model_paths) {
-        // Tracked files only: what git ignores is not in a commit or the
-        // index at all.
-        m_model_paths.emplace();
-        if (m_files == nullptr) {
-            return *m_model_paths;
-        }
-        const auto& globs = m_project.settings.models;
-        // The index is one sorted list: matching each path costs less than
-        // walking its folders. A walk skips folders holding pyvenv.cfg.
-        models::GlobMatcher matcher(globs);
-        std::vector<std::string> venvs;
-        bool listed = m_files->for_each_file([&](std::string_view path) {
-            if (path.ends_with("/pyvenv.cfg")) {
-                venvs.emplace_back(path.substr(0, path.size() - std::string_view("pyvenv.cfg").size()));
-            }
-            if (matcher.matches(path)) {
-                m_model_paths->emplace_back(path);
-            }
-        });
-        if (!listed) {
-            m_model_paths = models::find_model_files(*m_files, globs);
-            return *m_model_paths;
-        }
-        std::erase_if(*m_model_paths, [&](const std::string& path) {
-            return std::any_of(venvs.begin(), venvs.end(),
-                               [&](const std::string& v) { return text::starts_with(path, v); });
-        });
+    if (m_model_paths || model_paths_if_known() != nullptr) {
+        return *m_model_paths;
     }
+    // Tracked files only: what git ignores is not in a commit or the index
+    // at all.
+    if (m_files == nullptr) {
+        m_model_paths.emplace();
+        return *m_model_paths;
+    }
+    const auto& globs = m_project.settings.models;
+    // The index is one sorted list: matching each path costs less than
+    // walking its folders. A walk skips folders holding pyvenv.cfg.
+    models::GlobMatcher matcher(globs);
+    std::vector<std::string> paths;
+    std::vector<std::string> venvs;
+    bool listed = m_files->for_each_file([&](std::string_view path) {
+        if (path.ends_with("/pyvenv.cfg")) {
+            venvs.emplace_back(path.substr(0, path.size() - std::string_view("pyvenv.cfg").size()));
+        }
+        if (matcher.matches(path)) {
+            paths.emplace_back(path);
+        }
+    });
+    if (!listed) {
+        paths = models::find_model_files(*m_files, globs);
+    }
+    std::erase_if(paths, [&](const std::string& path) {
+        return std::any_of(venvs.begin(), venvs.end(),
+                           [&](const std::string& v) { return text::starts_with(path, v); });
+    });
+    set_model_paths(std::move(paths));
     return *m_model_paths;
 }
 

@@ -58,6 +58,10 @@ class Side {
     // other side's list, adjusted by what changed): spares walking a large
     // tree for the globs. Must come before model_paths() and models().
     void set_model_paths(std::vector<std::string> paths);
+    // The files the models are in when known without walking: given, or
+    // cached for this side's tree (a commit's, or an index whose cache
+    // tree is whole). Null otherwise.
+    const std::vector<std::string>* model_paths_if_known();
     const ModelsSide& models();
     const HistorySide& history();
     // The revision in the file at `path` (a revision file's path), read
@@ -82,6 +86,9 @@ class Side {
     // The cache key naming this side's history: every revision file's path
     // and blob, in load order.
     const std::string& history_key();
+    // The key naming the model files by the tree they are found in, when its
+    // id is known without hashing.
+    std::optional<std::string> model_paths_key() const;
     // The key naming the version locations by their tree ids, known without
     // reading the history; nullopt when a location has none (absent, or a
     // conflict staged under it).

@@ -133,20 +133,21 @@ class ObjectFiles : public GitFiles {
 
     std::string description() const override { return m_description; }
 
-    std::optional<ObjectId> tree_id(const std::string& dir) const override {
+    std::optional<ObjectId> tree_id(const std::string& dir, bool hash) const override {
         std::lock_guard<std::mutex> lock(m_h->mutex);
         std::string path = full(dir);
         auto n = node(path);
         if (!n || n->kind != Kind::tree) {
             return std::nullopt;
         }
-        return folder_id(path, *n);
+        return folder_id(path, *n, hash);
     }
 
   protected:
     // The tree id of folder `path` (from the repository's top), whose node
     // is `n`. The lock is held.
-    virtual std::optional<ObjectId> folder_id(const std::string& /*path*/, const Node& n) const {
+    virtual std::optional<ObjectId> folder_id(const std::string& /*path*/, const Node& n,
+                                              bool /*hash*/) const {
         return to_id(n.id);
     }
 
@@ -333,7 +334,12 @@ class IndexFiles : public ObjectFiles {
 
     // The cache tree's id when git knows it, else the id hashed here from
     // the entries as `git write-tree` would write them.
-    std::optional<ObjectId> folder_id(const std::string& path, const Node& /*n*/) const override {
+    std::optional<ObjectId> folder_id(const std::string& path, const Node& /*n*/,
+                                      bool hash) const override {
+        if (!hash) {
+            const CacheTreeNode* node = m_index->cache_tree(path);
+            return node != nullptr && node->valid() ? node->id : std::nullopt;
+        }
         std::string prefix = path.empty() ? "" : path + "/";
         auto [at, end] = m_index->prefixed(prefix);
         return hashed_tree(prefix, at, end);

@@ -110,7 +110,10 @@ class GitFiles : public FileSource {
     // be once committed: equal ids mean every entry under it is the same.
     // nullopt when there is no such folder, or when the index holds a
     // conflict or an intent-to-add entry under it (git would write no tree).
-    virtual std::optional<ObjectId> tree_id(const std::string& /*dir*/) const {
+    // With `hash` false, the index gives only the ids its cache tree knows
+    // (hashing a large folder takes milliseconds).
+    virtual std::optional<ObjectId> tree_id(const std::string& /*dir*/,
+                                            bool /*hash*/ = true) const {
         return std::nullopt;
     }
 };
@@ -203,18 +206,22 @@ class Repository {
     std::vector<Change> diff_trees(const std::optional<ObjectId>& from, const ObjectId& to,
                                    const DiffOptions& options = {}) const;
 
-    // diff_trees(from, to[k], options) for every k, in order, spread over up
-    // to `threads` threads, each with a repository handle of its own. The
+    // Calls `use(k, diff_trees(from, to[k], options))` for every k, spread
+    // over up to `threads` threads, each with a repository handle of its
+    // own, on the thread that compared them (concurrently: `use` must be
+    // thread-safe; no lock of this Repository is held during the call, so
+    // `use` may call it). Each list is handed over as soon as it is made, so
+    // that thousands of changes a branch are not all kept at once. The
     // trees are read smallest first (by the folders `options.paths` names):
-    // a pack stores a folder's versions as chains of deltas, one on the
-    // next in size, and libgit2 keeps the last bases it rebuilt (16 MiB of
-    // them), so trees read in that order are mostly rebuilt from a base
-    // just used, where in any other order each is rebuilt along its whole
-    // chain. The first exception thrown stops the others and is rethrown.
-    std::vector<std::vector<Change>> diff_trees_each(const std::optional<ObjectId>& from,
-                                                     const std::vector<ObjectId>& to,
-                                                     const DiffOptions& options,
-                                                     unsigned threads) const;
+    // a pack stores a folder's versions as chains of deltas, one on the next
+    // in size, and libgit2 keeps the last bases it rebuilt (16 MiB of them),
+    // so trees read in that order are mostly rebuilt from a base just used,
+    // where in any other order each is rebuilt along its whole chain. The
+    // first exception thrown, by libgit2 or by `use`, stops the others and
+    // is rethrown.
+    void diff_trees_each(const std::optional<ObjectId>& from, const std::vector<ObjectId>& to,
+                         const DiffOptions& options, unsigned threads,
+                         const std::function<void(std::size_t, std::vector<Change>)>& use) const;
 
     // What `git diff --cached` lists: HEAD's tree (empty before the first
     // commit) against the index of index_files(). Conflicted and
