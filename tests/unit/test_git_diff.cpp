@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 #include <map>
+#include <mutex>
 #include <random>
 #include <sstream>
 
@@ -327,8 +328,16 @@ TEST_CASE("diff_trees agrees with git diff-tree on random changes to a large fol
     commits.push_back(commits[3]);  // twice
     auto main_id = r.resolve("main")->commit;
     for (unsigned threads : {1U, 4U}) {
-        auto each = r.diff_trees_each(main_id, commits, o, threads);
-        REQUIRE(each.size() == commits.size());
+        std::vector<std::vector<git::Change>> each(commits.size());
+        std::vector<int> calls(commits.size(), 0);
+        std::mutex mutex;
+        r.diff_trees_each(main_id, commits, o, threads,
+                          [&](std::size_t k, std::vector<git::Change> changes) {
+                              std::lock_guard<std::mutex> lock(mutex);
+                              each.at(k) = std::move(changes);
+                              ++calls.at(k);
+                          });
+        CHECK(calls == std::vector<int>(commits.size(), 1));
         for (std::size_t k = 0; k < commits.size(); ++k) {
             CAPTURE(k);
             CHECK(each[k] == r.diff_trees(main_id, commits[k], o));
@@ -369,8 +378,17 @@ TEST_CASE("diff_trees_each: a commit the repository lacks stops the others") {
     commits[25] = missing;
     git::DiffOptions o;
     o.paths = {"v"};
-    CHECK_THROWS_WITH(r.diff_trees_each(first, commits, o, 2),
+    auto ignore = [](std::size_t, std::vector<git::Change>) {};
+    CHECK_THROWS_WITH(r.diff_trees_each(first, commits, o, 2, ignore),
                       ("commit " + missing.hex() + ": object not found - no match for id (" +
                        missing.hex() + ")")
                           .c_str());
+    // An exception from `use` too, whichever thread threw it.
+    auto throwing = [&](std::size_t k, std::vector<git::Change>) {
+        if (k == 30) {
+            throw std::runtime_error("no more");
+        }
+    };
+    commits[25] = first;
+    CHECK_THROWS_WITH(r.diff_trees_each(first, commits, o, 2, throwing), "no more");
 }

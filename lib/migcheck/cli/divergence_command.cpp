@@ -13,8 +13,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <map>
-#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -80,8 +78,8 @@ class BlobReader {
             std::size_t k = unseen[u];
             m_results[k] = revision::read_revision(bytes, m_paths[k]);
             if (cache.enabled()) {
-                fresh[u] = revision::HeaderCache::Fresh{k, blob_stamp(m_ids[k]),
-                                                        revision::HeaderCache::encode(m_results[k])};
+                fresh[u] = revision::HeaderCache::Fresh{
+                    k, blob_stamp(m_ids[k]), revision::HeaderCache::encode(m_results[k])};
             }
         });
         if (cache.enabled()) {
@@ -135,10 +133,20 @@ bool list_location(const git::GitFiles& files, const std::string& dir, bool recu
     return true;
 }
 
-bool is_revision_path(const std::string& path) {
-    std::vector<std::string> parts = text::split(path, '/');
-    return std::find(parts.begin(), parts.end(), "__pycache__") == parts.end() &&
-           revision::is_revision_file_name(parts.back());
+// Whether a path names a revision file outside any __pycache__ folder; for
+// every path of every branch's changes, so without splitting it.
+bool is_revision_path(std::string_view path) {
+    constexpr std::string_view cache = "__pycache__";
+    for (auto at = path.find(cache); at != std::string_view::npos; at = path.find(cache, at + 1)) {
+        bool starts = at == 0 || path[at - 1] == '/';
+        bool ends = at + cache.size() == path.size() || path[at + cache.size()] == '/';
+        if (starts && ends) {
+            return false;
+        }
+    }
+    auto slash = path.rfind('/');
+    std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    return revision::is_revision_file_name(name);
 }
 
 std::string plural(std::size_t n, const char* one, const char* many) {
@@ -148,9 +156,13 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 // What a branch's changes ask for: files to read, base files it lacks.
 struct Branch {
     BranchRevisions revisions;
-    std::vector<std::pair<std::string, std::size_t>> reads;  // (path, slot) in path order
-    std::vector<std::string> lost;                           // base files gone or changed
+    std::vector<std::pair<std::string, ObjectId>> wanted;    // (path, blob) in path order
+    std::vector<std::pair<std::string, std::size_t>> reads;  // the same, (path, slot)
+    std::vector<std::size_t> lost;  // base files gone or changed, in the base's list
 };
+
+// The base's revision files by path: the place of each in its list.
+using BaseIndex = std::unordered_map<std::string_view, std::size_t>;
 
 // The repository, where the project lies in it, and the base.
 struct Place : GitPlace {
@@ -192,18 +204,24 @@ std::vector<git::Ref> branch_refs(const git::Repository& repo, const DivergenceO
     return refs;
 }
 
-// The revision files a branch adds, changes or lacks, from its changes.
+// The revision files a branch adds, changes or lacks, from its changes. A
+// stale branch lacks thousands of the base's files: each costs a lookup.
 Branch classify(const Place& place, const git::Ref& ref, const std::vector<git::Change>& changes,
-                BlobReader& reader) {
-    Branch b{BranchRevisions{ref.short_name, ref.name, ref.commit.hex(), {}, {}, {}}, {}, {}};
+                const BaseIndex& base_index) {
+    Branch b{BranchRevisions{ref.short_name, ref.name, ref.commit.hex(), {}, {}, {}}, {}, {}, {}};
     std::unique_ptr<git::GitFiles> files;  // for links only
     for (const auto& c : changes) {
-        std::string path = place.prefix.empty() ? c.path : c.path.substr(place.prefix.size() + 1);
+        std::string_view path = c.path;
+        if (!place.prefix.empty()) {
+            path.remove_prefix(place.prefix.size() + 1);
+        }
         if (!is_revision_path(path)) {
             continue;
         }
         if (c.status != git::ChangeStatus::added) {
-            b.lost.push_back(path);
+            if (auto it = base_index.find(path); it != base_index.end()) {
+                b.lost.push_back(it->second);
+            }
         }
         if (c.status == git::ChangeStatus::deleted) {
             continue;
@@ -214,17 +232,17 @@ Branch classify(const Place& place, const git::Ref& ref, const std::vector<git::
                 files = place.repo.commit_files(ref.commit, place.prefix,
                                                 "commit " + ref.short_name);
             }
-            blob = files->blob_id(path);
+            blob = files->blob_id(std::string(path));
             if (!blob) {
                 b.revisions.unreadable.push_back(Finding{
-                    Severity::error, "syntax-error", path, 0, 0,
+                    Severity::error, "syntax-error", std::string(path), 0, 0,
                     "cannot read: the link points to '" +
                         place.repo.read_blob(*c.new_blob).value_or("") +
                         "', which is no file in the branch"});
                 continue;
             }
         }
-        b.reads.emplace_back(path, reader.want(*blob, path));
+        b.wanted.emplace_back(std::string(path), *blob);
     }
     return b;
 }
@@ -316,9 +334,12 @@ int divergence_command(const DivergenceOptions& options, std::ostream& out) {
         diff.paths.push_back(join_path(place.prefix, location));
     }
     std::vector<std::size_t> base_slots;
-    std::set<std::string> seen;
-    for (const auto& [path, blob] : base_list) {
-        base_slots.push_back(seen.insert(path).second ? reader.want(blob, path) : SIZE_MAX);
+    BaseIndex base_index;
+    base_index.reserve(base_list.size());
+    for (std::size_t i = 0; i < base_list.size(); ++i) {
+        const auto& [path, blob] = base_list[i];
+        base_slots.push_back(base_index.emplace(path, i).second ? reader.want(blob, path)
+                                                                 : SIZE_MAX);
     }
 
     // Each branch: only the files that differ from the base's.
@@ -328,25 +349,32 @@ int divergence_command(const DivergenceOptions& options, std::ostream& out) {
     }
     // Comparing trees is most of the work when there are many branches.
     unsigned cores = std::min(8U, std::max(1U, std::thread::hardware_concurrency()));
-    std::vector<std::vector<git::Change>> changes =
-        place.repo.diff_trees_each(place.base.commit, commits, diff, cores);
-    std::vector<Branch> branches;
-    for (std::size_t i = 0; i < refs.size(); ++i) {
-        branches.push_back(classify(place, refs[i], changes[i], reader));
+    std::vector<Branch> branches(refs.size());
+    place.repo.diff_trees_each(place.base.commit, commits, diff, cores,
+                               [&](std::size_t i, std::vector<git::Change> changes) {
+                                   branches[i] = classify(place, refs[i], changes, base_index);
+                               });
+    // Slots in branch order, whichever thread finished first: a blob met at
+    // two paths is read at the first.
+    for (auto& b : branches) {
+        for (auto& [path, blob] : b.wanted) {
+            std::size_t slot = reader.want(blob, path);
+            b.reads.emplace_back(std::move(path), slot);
+        }
     }
     // One cache for this command: its files are the base's and the
     // branches', which no other command reads together.
     reader.read_all(place.repo, revision::HeaderCache::open(place.root + " (git heads)"));
 
     std::vector<revision::Revision> base_revisions;
-    std::unordered_map<std::string, int> base_position;
+    std::vector<int> base_position(base_list.size(), -1);  // in the graph
     for (std::size_t i = 0; i < base_list.size(); ++i) {
         if (base_slots[i] == SIZE_MAX) {
             continue;
         }
         auto r = reader.at(base_slots[i], base_list[i].first);
         if (r.revision) {
-            base_position.emplace(base_list[i].first, static_cast<int>(base_revisions.size()));
+            base_position[i] = static_cast<int>(base_revisions.size());
             base_revisions.push_back(std::move(*r.revision));
         }
     }
@@ -355,9 +383,9 @@ int divergence_command(const DivergenceOptions& options, std::ostream& out) {
     std::vector<BranchRevisions> inputs;
     inputs.reserve(branches.size());
     for (auto& b : branches) {
-        for (const auto& path : b.lost) {
-            if (auto it = base_position.find(path); it != base_position.end()) {
-                b.revisions.removed.push_back(it->second);
+        for (std::size_t i : b.lost) {
+            if (base_position[i] >= 0) {
+                b.revisions.removed.push_back(base_position[i]);
             }
         }
         std::sort(b.revisions.removed.begin(), b.revisions.removed.end());

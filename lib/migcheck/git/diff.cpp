@@ -276,10 +276,10 @@ std::vector<Change> Repository::diff_trees(const std::optional<ObjectId>& from, 
 
 namespace migcheck::git {
 
-std::vector<std::vector<Change>> Repository::diff_trees_each(const std::optional<ObjectId>& from,
-                                                             const std::vector<ObjectId>& to,
-                                                             const DiffOptions& options,
-                                                             unsigned threads) const {
+void Repository::diff_trees_each(
+    const std::optional<ObjectId>& from, const std::vector<ObjectId>& to,
+    const DiffOptions& options, unsigned threads,
+    const std::function<void(std::size_t, std::vector<Change>)>& use) const {
     std::vector<std::uint64_t> sizes(to.size());
     {
         std::lock_guard<std::mutex> lock(m_h->mutex);
@@ -292,9 +292,8 @@ std::vector<std::vector<Change>> Repository::diff_trees_each(const std::optional
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return sizes[a] < sizes[b]; });
 
-    std::vector<std::vector<Change>> out(to.size());
-    std::size_t workers = std::max<std::size_t>(
-        1, std::min<std::size_t>(threads, to.size() / 16 + 1));
+    std::size_t workers =
+        std::max<std::size_t>(1, std::min<std::size_t>(threads, to.size() / 16 + 1));
     std::atomic<std::size_t> next{0};
     std::exception_ptr failure;
     std::mutex failure_mutex;
@@ -310,7 +309,7 @@ std::vector<std::vector<Change>> Repository::diff_trees_each(const std::optional
     auto work = [&](const Repository& r) {
         try {
             for (std::size_t i = next++; i < to.size(); i = next++) {
-                out[order[i]] = r.diff_trees(from, to[order[i]], options);
+                use(order[i], r.diff_trees(from, to[order[i]], options));
             }
         } catch (...) {
             fail();
@@ -336,7 +335,6 @@ std::vector<std::vector<Change>> Repository::diff_trees_each(const std::optional
     if (failure) {
         std::rethrow_exception(failure);
     }
-    return out;
 }
 
 }  // namespace migcheck::git
