@@ -32,6 +32,19 @@ SCHEMA_WITHOUT_REVISION = (
     "migcheck-staged: 2 errors" + STOPPED)
 
 
+INVOICES = '''from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+
+    id = Column(Integer, primary_key=True)
+'''
+
+
 def stage(p, files):
     for rel, text in files.items():
         p.write(rel, text)
@@ -272,17 +285,25 @@ def the_caches_change_no_result(p):
          "config/schema.yaml": schema_with() + "      phone: {type: string, length: 20}\n",
          "alembic/versions/0003cccc_rev.py":
          add_column_revision("0003cccc", "0002bbbb", "phone", 30)},
+        # A model file in a new folder, then gone again: the model files are
+        # HEAD's (kept for its tree) with the change applied.
+        {"shop/models/billing.py": INVOICES},
+        {"shop/models/billing.py": None},
     ]
     outputs = []
     for step in [{}] + steps:
-        stage(p, step)
+        for rel in [rel for rel, text in step.items() if text is None]:
+            os.remove(p.path(rel))
+        stage(p, {rel: text for rel, text in step.items() if text is not None})
         cached = p.run(STAGED)
         assert cached == p.run(STAGED), cached  # a warm run says the same
         assert cached == p.run(STAGED, env=fresh), (cached, p.run(STAGED, env=fresh))
         outputs.append(cached)
         p.git("commit", "-qm", "step", "--no-verify")
-    assert [rc for rc, _, _ in outputs] == [0, 0, 1], outputs
+    assert [rc for rc, _, _ in outputs] == [0, 0, 1, 1, 1], outputs
     assert "[migration-type]" in outputs[2][1], outputs
+    assert "table invoices: declared in shop/models/billing.py:" in outputs[3][1], outputs
+    assert "table invoices removed" in outputs[4][1], outputs
     assert os.listdir(p.path(".test-cache/derived")), "nothing was cached"
 
 
