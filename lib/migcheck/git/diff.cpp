@@ -210,9 +210,14 @@ void apply_renames(git_diff* diff, std::vector<Change>& changes) {
 }
 
 void sort_changes(std::vector<Change>& changes) {
-    std::sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
+    auto before = [](const Change& a, const Change& b) {
         return std::tie(a.path, a.old_path, a.status) < std::tie(b.path, b.old_path, b.status);
-    });
+    };
+    // A folder's changes come out of the tree walk nearly always in order
+    // already, thousands of them for a stale branch.
+    if (!std::is_sorted(changes.begin(), changes.end(), before)) {
+        std::sort(changes.begin(), changes.end(), before);
+    }
     changes.erase(std::unique(changes.begin(), changes.end()), changes.end());
 }
 

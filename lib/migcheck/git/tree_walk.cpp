@@ -256,8 +256,11 @@ class Walker {
         if (k == Kind::other) {
             return;
         }
+        // A stale branch has thousands of these: the path is built once and
+        // copied once.
         std::string path = child(dir, e.name);
-        Change c{status, path, path, std::nullopt, std::nullopt, k == Kind::link};
+        Change c{status, {}, path, std::nullopt, std::nullopt, k == Kind::link};
+        c.path = std::move(path);
         (status == ChangeStatus::added ? c.new_blob : c.old_blob) = to_id(e.oid());
         m_out.push_back(std::move(c));
     }
