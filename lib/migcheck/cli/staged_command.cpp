@@ -3,6 +3,7 @@
 
 #include "migcheck/checks/gate.hpp"
 #include "migcheck/cli/git_place.hpp"
+#include "migcheck/cli/tool.hpp"
 #include "migcheck/util/error.hpp"
 #include "migcheck/util/text.hpp"
 
@@ -26,6 +27,9 @@ config::Project project_before(const git::GitFiles* head, const config::Project&
 }  // namespace
 
 int staged_command(const StagedOptions& options, std::ostream& out) {
+    // The index is what the hook is about: its reading need not wait for
+    // libgit2 to start.
+    git::Repository::read_index_ahead(absolute_dir(options.dir));
     GitPlace place = open_git_place(options.dir);
     std::unique_ptr<git::GitFiles> index = place.repo.index_files(place.prefix);
     std::unique_ptr<git::GitFiles> head;

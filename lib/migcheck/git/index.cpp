@@ -6,6 +6,10 @@
 #include "migcheck/util/error.hpp"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <mutex>
 #include <sys/stat.h>
 
 namespace migcheck::git::detail {
@@ -46,15 +50,75 @@ std::string index_path(Handle& h) {
 // by renaming a new file over it, so the inode changes with every write;
 // the kept IndexFile maps the old file, whose inode is then not reused.
 // Size and times catch a writer that rewrites in place.
-std::string identity(const std::string& path) {
+// The file, as the system knows it: equal for two names of one file, and
+// different once it is written again.
+std::string file_identity(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
-        return path + "\n(none)";
+        return "(none)";
     }
-    return path + "\n" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
            std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
            std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ctim.tv_sec) + "." +
            std::to_string(st.st_ctim.tv_nsec);
+}
+
+std::string identity(const std::string& path) { return path + "\n" + file_identity(path); }
+
+// The index read_index_ahead() is reading, and the file it is.
+struct AheadIndex {
+    std::string identity;  // file_identity(), "" when not read
+    std::shared_ptr<const IndexFile> index;
+};
+std::mutex ahead_mutex;
+std::future<AheadIndex> ahead;
+
+// The index git would read for the repository containing `start`, in the
+// usual cases; "" when unsure.
+std::string guess_index_path(const std::string& start) {
+    if (const char* env = index_from_env()) {
+        return env;
+    }
+    if (const char* dir = std::getenv("GIT_DIR"); dir != nullptr && *dir != '\0') {
+        return std::string(dir) + "/index";
+    }
+    std::error_code ec;
+    std::filesystem::path at = std::filesystem::absolute(start, ec);
+    for (; !ec && !at.empty(); at = at.parent_path()) {
+        std::filesystem::path dot = at / ".git";
+        std::filesystem::file_status st = std::filesystem::status(dot, ec);
+        if (std::filesystem::is_directory(st)) {
+            return (dot / "index").string();
+        }
+        if (std::filesystem::is_regular_file(st)) {
+            // A linked worktree or a submodule: "gitdir: PATH".
+            std::ifstream in(dot);
+            std::string line;
+            if (!std::getline(in, line) || line.rfind("gitdir: ", 0) != 0) {
+                return "";
+            }
+            std::filesystem::path gitdir = line.substr(8);
+            return ((gitdir.is_absolute() ? gitdir : at / gitdir) / "index").string();
+        }
+        if (at == at.root_path()) {
+            break;
+        }
+    }
+    return "";
+}
+
+// What read_index_ahead() read, when it is the file at `path` as it is now.
+std::shared_ptr<const IndexFile> take_ahead(const std::string& path) {
+    std::future<AheadIndex> pending;
+    {
+        std::lock_guard<std::mutex> lock(ahead_mutex);
+        pending = std::move(ahead);
+    }
+    if (!pending.valid()) {
+        return nullptr;
+    }
+    AheadIndex got = pending.get();
+    return !got.identity.empty() && got.identity == file_identity(path) ? got.index : nullptr;
 }
 
 // The libgit2 index's entries as an IndexFile, for IndexFiles.
@@ -141,7 +205,10 @@ std::shared_ptr<const IndexFile> read_index(Handle& h) {
     if (!h.index || h.index_key != key) {
         // Dropped first: the old mapping is not needed while the new one is read.
         h.index.reset();
-        h.index = std::make_shared<const IndexFile>(IndexFile::read(path));
+        h.index = take_ahead(path);
+        if (!h.index) {
+            h.index = std::make_shared<const IndexFile>(IndexFile::read(path));
+        }
         h.index_key = std::move(key);
     }
     return h.index;
@@ -152,6 +219,26 @@ std::shared_ptr<const IndexFile> read_index(Handle& h) {
 namespace migcheck::git {
 
 using namespace detail;
+
+void Repository::read_index_ahead(const std::string& path) {
+    std::lock_guard<std::mutex> lock(ahead_mutex);
+    ahead = std::async(std::launch::async, [path] {
+        AheadIndex out;
+        try {
+            std::string file = guess_index_path(path);
+            if (!file.empty()) {
+                // The identity first: a file written while it is read is
+                // then taken for another.
+                std::string id = file_identity(file);
+                out.index = std::make_shared<const IndexFile>(IndexFile::read(file));
+                out.identity = id;
+            }
+        } catch (...) {  // NOLINT(bugprone-empty-catch): read again, and reported, when used
+            out = AheadIndex{};
+        }
+        return out;
+    });
+}
 
 std::unique_ptr<GitFiles> Repository::index_files(const std::string& prefix) const {
     std::lock_guard<std::mutex> lock(m_h->mutex);

@@ -130,6 +130,14 @@ class Repository {
     // refuses it for its owner (safe.directory).
     static Repository open(const std::string& path);
 
+    // Starts reading, on another thread, the index of the repository
+    // containing `path`, found as git finds it in the usual cases (a .git
+    // folder or file above `path`, $GIT_DIR, $GIT_INDEX_FILE): starting
+    // libgit2 takes milliseconds, and so does reading a large index.
+    // index_files() and staged_changes() take what was read when it is the
+    // file they would read, unchanged since; otherwise it is dropped.
+    static void read_index_ahead(const std::string& path);
+
     // Another handle on the same repository, for another thread: calls on
     // one handle wait for each other, calls on two run at once.
     Repository reopen() const;
