@@ -198,6 +198,8 @@ TEST_CASE("tree ids: a commit's folders, and the index's as git write-tree write
     repo.write("alembic/versions/a_rev.py", "a\n");
     repo.write("alembic/versions/a-b_rev.py", "ab\n");
     repo.write("alembic/versions/a/nested_rev.py", "nested\n");
+    repo.write("alembic/versions/a.py", "a file beside folder a\n");
+    repo.write("alembic/versions/a0.py", "after folder a\n");
     repo.write("alembic/env.py", "env\n");
     repo.write("tool.sh", "#!/bin/sh\n");
     repo.git("update-index --add --chmod=+x tool.sh");

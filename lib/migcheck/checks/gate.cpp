@@ -376,15 +376,17 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
     std::vector<Difference> schema_diffs;
     if (changed.schema || changed.config) {
         const auto& now = after.declared();
-        std::optional<schema::Schema> then;
+        static const schema::Schema none;
+        const schema::Schema* then = &none;
         try {
-            then = before.declared();
+            if (const auto& declared = before.declared()) {
+                then = &*declared;
+            }
         } catch (const Error&) {
             // A schema.yaml that did not load before cannot be compared: the
             // change is taken as changing the schema.
-            then = schema::Schema{};
         }
-        schema_diffs = schema::compare(now.value_or(schema::Schema{}), then.value_or(schema::Schema{}));
+        schema_diffs = schema::compare(now ? *now : none, *then);
         result.schema_changed = !schema_diffs.empty();
     }
 

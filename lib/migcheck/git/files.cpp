@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <tuple>
 
 namespace migcheck::git::detail {
 namespace {
@@ -356,8 +355,12 @@ class IndexFiles : public ObjectFiles {
             return node->id;
         }
         const auto& entries = m_index->entries();
-        // (name as git sorts it: a folder's with '/' after it, mode, id)
-        std::vector<std::tuple<std::string, const char*, ObjectId>> items;
+        struct Item {
+            std::string_view name;  // a folder's with its '/', as git sorts it
+            const char* mode;
+            ObjectId id;
+        };
+        std::vector<Item> items;
         for (std::size_t i = at; i < end;) {
             const IndexEntry& e = entries[i];
             if (!e.staged()) {
@@ -366,34 +369,44 @@ class IndexFiles : public ObjectFiles {
             std::string_view rest = e.path.substr(prefix.size());
             auto slash = rest.find('/');
             if (slash == std::string_view::npos) {
-                items.emplace_back(std::string(rest), mode_text(e.mode), e.id);
+                items.push_back(Item{rest, mode_text(e.mode), e.id});
                 ++i;
                 continue;
             }
-            std::string folder(e.path.substr(0, prefix.size() + slash + 1));
+            std::string_view folder = e.path.substr(0, prefix.size() + slash + 1);
             std::size_t stop = i;
             while (stop < end && entries[stop].path.substr(0, folder.size()) == folder) {
                 ++stop;
             }
-            auto sub = hashed_tree(folder, i, stop);
+            auto sub = hashed_tree(std::string(folder), i, stop);
             if (!sub) {
                 return std::nullopt;
             }
-            items.emplace_back(std::string(rest.substr(0, slash + 1)), "40000", *sub);
+            items.push_back(Item{rest.substr(0, slash + 1), "40000", *sub});
             i = stop;
         }
-        std::sort(items.begin(), items.end(),
-                  [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+        // The index's order is the tree's (a folder sorts as its name and
+        // '/', and its entries' paths go on with '/'): checked, not assumed.
+        auto by_name = [](const Item& a, const Item& b) { return a.name < b.name; };
+        if (!std::is_sorted(items.begin(), items.end(), by_name)) {
+            std::sort(items.begin(), items.end(), by_name);
+        }
         std::string bytes;
-        for (auto& [name, mode, id] : items) {
-            if (!name.empty() && name.back() == '/') {
-                name.pop_back();
+        std::size_t size = 0;
+        for (const auto& item : items) {
+            size += std::strlen(item.mode) + item.name.size() + 2 + item.id.bytes.size();
+        }
+        bytes.reserve(size);
+        for (const auto& item : items) {
+            std::string_view name = item.name;
+            if (name.back() == '/') {
+                name.remove_suffix(1);
             }
-            bytes += mode;
+            bytes += item.mode;
             bytes += ' ';
             bytes += name;
             bytes += '\0';
-            bytes.append(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
+            bytes.append(reinterpret_cast<const char*>(item.id.bytes.data()), item.id.bytes.size());
         }
         git_oid oid;
         check(git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_TREE),
