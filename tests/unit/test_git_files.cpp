@@ -239,3 +239,40 @@ TEST_CASE("tree ids: a commit's folders, and the index's as git write-tree write
     CHECK(r.index_files("")->tree_id("alembic/versions") == std::nullopt);
     CHECK(r.index_files("")->tree_id("alembic/versions/a").has_value());
 }
+
+TEST_CASE("index read ahead: taken when it is the index libgit2 names, unchanged") {
+    TempRepo repo;
+    repo.write("a.py", "one\n");
+    repo.commit("one");
+    repo.write("a.py", "staged\n");
+    repo.git("add a.py");
+
+    git::Repository::read_index_ahead(repo.path("sub/folder"));
+    auto r = git::Repository::open(repo.root());
+    CHECK(r.index_files("")->read("a.py") == "staged\n");
+
+    // Staged again after the read began: the index is another file now.
+    git::Repository::read_index_ahead(repo.root());
+    repo.write("a.py", "staged again\n");
+    repo.git("add a.py");
+    CHECK(git::Repository::open(repo.root()).index_files("")->read("a.py") == "staged again\n");
+
+    // A temporary index of a hook.
+    std::string temp_index = repo.path(".git/next-index.lock");
+    repo.git("read-tree HEAD", "GIT_INDEX_FILE='" + temp_index + "'");
+    {
+        ScopedEnv env("GIT_INDEX_FILE", temp_index);
+        git::Repository::read_index_ahead(repo.root());
+        CHECK(git::Repository::open(repo.root()).index_files("")->read("a.py") == "one\n");
+    }
+
+    // A linked worktree: its .git is a file naming its own git folder.
+    repo.git("worktree add -q other");
+    repo.write("other/a.py", "in the worktree\n");
+    repo.git("-C other add a.py");
+    git::Repository::read_index_ahead(repo.path("other"));
+    CHECK(git::Repository::open(repo.path("other")).index_files("")->read("a.py") ==
+          "in the worktree\n");
+    git::Repository::read_index_ahead(repo.root());
+    CHECK(git::Repository::open(repo.root()).index_files("")->read("a.py") == "staged again\n");
+}
