@@ -289,6 +289,11 @@ def the_caches_change_no_result(p):
         # HEAD's (kept for its tree) with the change applied.
         {"shop/models/billing.py": INVOICES},
         {"shop/models/billing.py": None},
+        # An old revision changed, then one deleted: HEAD's history is the
+        # one kept for its tree, with these files read again.
+        {"alembic/versions/0002bbbb_rev.py":
+         add_column_revision("0002bbbb", "0001aaaa", length=60)},
+        {"alembic/versions/0003cccc_rev.py": None},
     ]
     outputs = []
     for step in [{}] + steps:
@@ -300,7 +305,10 @@ def the_caches_change_no_result(p):
         assert cached == p.run(STAGED, env=fresh), (cached, p.run(STAGED, env=fresh))
         outputs.append(cached)
         p.git("commit", "-qm", "step", "--no-verify")
-    assert [rc for rc, _, _ in outputs] == [0, 0, 1, 1, 1], outputs
+    assert [rc for rc, _, _ in outputs] == [0, 0, 1, 1, 1, 1, 1], outputs
+    assert "[revision-modified]" in outputs[5][1], outputs
+    assert "revision 0003cccc exists in HEAD and the staged change removes it" in outputs[6][1], \
+        outputs
     assert "[migration-type]" in outputs[2][1], outputs
     assert "table invoices: declared in shop/models/billing.py:" in outputs[3][1], outputs
     assert "table invoices removed" in outputs[4][1], outputs

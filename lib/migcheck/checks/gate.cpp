@@ -349,10 +349,12 @@ ChangedPaths classify_changes(const std::vector<git::Change>& changes, const std
         classify_one(path, before, out);
     };
     for (const auto& c : changes) {
+        std::size_t revisions = out.revisions.size();
         add(c.path);
         if (c.old_path != c.path && !c.old_path.empty()) {
             add(c.old_path);
         }
+        out.links = out.links || (c.link && out.revisions.size() != revisions);
     }
     sort_unique(out.models);
     sort_unique(out.revisions);
@@ -361,6 +363,10 @@ ChangedPaths classify_changes(const std::vector<git::Change>& changes, const std
 
 GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, GateMode mode,
                         bool whole_history) {
+    // After's revision files are before's but for those the change touched.
+    if (!before.empty() && !changed.config && !changed.links) {
+        after.derive_history(&before, changed.revisions);
+    }
     ReadAhead(before, after, changed, whole_history).join();
     GateResult result;
     std::vector<Finding>& out = result.findings;

@@ -25,6 +25,7 @@ struct ChangedPaths {
     bool schema = false;                 // config/schema.yaml
     bool config = false;                 // alembic.ini or config/migcheck.yaml
     bool venv = false;                   // a pyvenv.cfg (a virtual environment's mark)
+    bool links = false;                  // a revision file that is a symbolic link
     bool any() const { return !models.empty() || !revisions.empty() || schema || config; }
 };
 

@@ -3,9 +3,11 @@
 #include "migcheck/models/glob.hpp"
 #include "migcheck/replay/encode.hpp"
 #include "migcheck/report/encode.hpp"
+#include "migcheck/revision/cache.hpp"
 #include "migcheck/revision/loader.hpp"
 #include "migcheck/schema/encode.hpp"
 #include "migcheck/schema/yaml_loader.hpp"
+#include "migcheck/util/error.hpp"
 #include "migcheck/util/text.hpp"
 
 #include <algorithm>
@@ -217,6 +219,140 @@ const ModelsSide& Side::models() {
     return *m_models;
 }
 
+namespace {
+
+std::string encode_history(const revision::LoadedHistory& h) {
+    binary::Writer w;
+    w.strs(h.files);
+    w.u32(static_cast<std::uint32_t>(h.revisions.size()));
+    for (const auto& r : h.revisions) {
+        w.str(r.path);
+        w.str(revision::HeaderCache::encode(revision::ReadResult{r, {}}));
+    }
+    encode_findings(w, h.findings);
+    return std::move(w.out());
+}
+
+std::optional<revision::LoadedHistory> decode_history(std::string_view bytes) {
+    binary::Reader r(bytes);
+    revision::LoadedHistory h;
+    r.strs(h.files);
+    std::uint32_t n = r.u32();
+    if (!r.ok() || n > bytes.size()) {
+        return std::nullopt;
+    }
+    h.revisions.resize(n);
+    std::vector<Finding> none;
+    std::string entry;
+    for (auto& rev : h.revisions) {
+        r.str(rev.path);
+        r.str(entry);
+        if (!r.ok() ||
+            revision::HeaderCache::decode(entry, revision::HeaderText::message, rev, none) != true) {
+            return std::nullopt;
+        }
+    }
+    if (!decode_findings(r, h.findings) || !r.ok() || !r.done()) {
+        return std::nullopt;
+    }
+    return h;
+}
+
+}  // namespace
+
+void Side::derive_history(Side* base, std::vector<std::string> paths) {
+    if (base != nullptr) {
+        base->tree_key();  // now: history() may run beside other work on base
+    }
+    m_history_base = base;
+    std::sort(paths.begin(), paths.end());
+    m_history_paths = std::move(paths);
+}
+
+std::optional<revision::LoadedHistory> Side::kept_history() {
+    const auto& key = tree_key();
+    if (!key) {
+        return std::nullopt;
+    }
+    auto bytes = m_cache.get("history", *key);
+    return bytes ? decode_history(*bytes) : std::nullopt;
+}
+
+std::optional<revision::LoadedHistory> Side::derived_history() {
+    const config::AlembicSettings& alembic = m_project.alembic;
+    // In one folder, load order is path order: the files read here take
+    // their places among the base's.
+    if (m_history_base == nullptr || m_history_base->empty() || alembic.recursive ||
+        alembic.version_locations.size() != 1) {
+        return std::nullopt;
+    }
+    std::optional<revision::LoadedHistory> base = m_history_base->kept_history();
+    if (!base) {
+        return std::nullopt;
+    }
+    const std::vector<std::string>& changed = m_history_paths;
+    auto touched = [&](const std::string& path) {
+        return std::binary_search(changed.begin(), changed.end(), path);
+    };
+    revision::LoadedHistory out;
+    for (auto& path : base->files) {
+        if (!touched(path)) {
+            out.files.push_back(std::move(path));
+        }
+    }
+    for (auto& r : base->revisions) {
+        if (!touched(r.path)) {
+            out.revisions.push_back(std::move(r));
+        }
+    }
+    for (auto& f : base->findings) {
+        if (!touched(f.file)) {
+            out.findings.push_back(std::move(f));
+        }
+    }
+    for (const auto& path : changed) {
+        std::optional<std::string> bytes;
+        try {
+            bytes = m_files->read(path);
+        } catch (const Error&) {
+            return std::nullopt;  // the loader says why, in its words
+        }
+        if (!bytes) {
+            continue;
+        }
+        revision::ReadResult read = revision::read_revision(*bytes, path);
+        out.files.push_back(path);
+        if (read.revision) {
+            read.revision->path = path;
+            out.revisions.push_back(std::move(*read.revision));
+        }
+        out.findings.insert(out.findings.end(), read.findings.begin(), read.findings.end());
+    }
+    std::sort(out.files.begin(), out.files.end());
+    std::stable_sort(out.revisions.begin(), out.revisions.end(),
+                     [](const auto& a, const auto& b) { return a.path < b.path; });
+    std::stable_sort(out.findings.begin(), out.findings.end(),
+                     [](const auto& a, const auto& b) { return a.file < b.file; });
+    return out;
+}
+
+revision::LoadedHistory Side::load() {
+    if (auto kept = kept_history()) {
+        return std::move(*kept);
+    }
+    std::optional<revision::LoadedHistory> loaded = derived_history();
+    if (!loaded) {
+        loaded = revision::load_history(*m_files, m_project.alembic, m_cache_root,
+                                        revision::HeaderText::message);
+    }
+    // Kept for the tree, so that the next commit, whose HEAD this index
+    // becomes, starts from it. A link could point outside the folder.
+    if (m_cache.enabled() && tree_key() && links_free()) {
+        m_cache.put("history", *tree_key(), encode_history(*loaded));
+    }
+    return std::move(*loaded);
+}
+
 const HistorySide& Side::history() {
     if (!m_history) {
         HistorySide side;
@@ -228,11 +364,10 @@ const HistorySide& Side::history() {
             // still empty has none in its commits, and no revisions yet.
             bool any = false;
             for (const auto& location : alembic.version_locations) {
-                any = any || m_files->list(location).has_value();
+                any = any || m_files->has_folder(location);
             }
             if (any) {
-                revision::LoadedHistory loaded = revision::load_history(
-                    *m_files, alembic, m_cache_root, revision::HeaderText::message);
+                revision::LoadedHistory loaded = load();
                 revisions = std::move(loaded.revisions);
                 side.findings = std::move(loaded.findings);
             }

@@ -6,6 +6,7 @@
 #include "migcheck/models/reader.hpp"
 #include "migcheck/replay/replay.hpp"
 #include "migcheck/revision/graph.hpp"
+#include "migcheck/revision/loader.hpp"
 #include "migcheck/schema/schema.hpp"
 #include "migcheck/util/content_cache.hpp"
 
@@ -63,6 +64,11 @@ class Side {
     // tree is whole). Null otherwise.
     const std::vector<std::string>* model_paths_if_known();
     const ModelsSide& models();
+    // When this side's revision files are `base`'s but for those at `paths`
+    // (the index against HEAD), history() starts from base's history as
+    // kept for its tree, when it is, and reads only those files. Must come
+    // before history().
+    void derive_history(Side* base, std::vector<std::string> paths);
     const HistorySide& history();
     // The revision in the file at `path` (a revision file's path), read
     // alone when the history is not loaded; nullopt when the side has no
@@ -96,12 +102,19 @@ class Side {
     // Whether no file under the version locations is a symbolic link: a
     // tree id then names every byte the history is read from.
     bool links_free();
+    // The revision files read as load_history() reads them: kept under the
+    // tree key, or derived from the base's, or read.
+    revision::LoadedHistory load();
+    std::optional<revision::LoadedHistory> kept_history();
+    std::optional<revision::LoadedHistory> derived_history();
     std::string blob_hex(const std::string& path) const;
 
     const git::GitFiles* m_files;
     ContentCache m_cache;
     std::optional<std::string> m_history_key;
     std::optional<std::optional<std::string>> m_tree_key;
+    Side* m_history_base = nullptr;
+    std::vector<std::string> m_history_paths;  // differing from the base's, sorted
     std::optional<std::vector<std::string>> m_model_paths;
     config::Project m_project;
     std::string m_cache_root;

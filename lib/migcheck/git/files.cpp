@@ -132,6 +132,12 @@ class ObjectFiles : public GitFiles {
 
     std::string description() const override { return m_description; }
 
+    bool has_folder(const std::string& dir) const override {
+        std::lock_guard<std::mutex> lock(m_h->mutex);
+        auto n = node(full(dir));
+        return n && n->kind == Kind::tree;
+    }
+
     std::optional<ObjectId> tree_id(const std::string& dir, bool hash) const override {
         std::lock_guard<std::mutex> lock(m_h->mutex);
         std::string path = full(dir);

@@ -106,6 +106,8 @@ class GitFiles : public FileSource {
     virtual bool for_each_file(const std::function<void(std::string_view)>& /*each*/) const {
         return false;
     }
+    // Whether `dir` is a folder (links not followed), without listing it.
+    virtual bool has_folder(const std::string& dir) const { return list(dir).has_value(); }
     // The id of the tree object folder `dir` ("" for the root) is, or would
     // be once committed: equal ids mean every entry under it is the same.
     // nullopt when there is no such folder, or when the index holds a

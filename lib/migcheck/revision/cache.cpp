@@ -107,6 +107,16 @@ std::string HeaderCache::encode(const ReadResult& res) {
     return std::move(w.out());
 }
 
+std::optional<bool> HeaderCache::decode(std::string_view bytes, HeaderText text, Revision& rev,
+                                        std::vector<Finding>& findings) {
+    Reader r(bytes);
+    bool has = read_result(r, text, rev, findings);
+    if (!r.ok() || !r.done()) {
+        return std::nullopt;
+    }
+    return has;
+}
+
 HeaderCache HeaderCache::open(const std::string& root_abs) {
     HeaderCache cache;
     cache.m_now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -48,6 +48,12 @@ class HeaderCache {
 
     // The entry save() writes for a file read afresh.
     static std::string encode(const ReadResult& result);
+    // encode()'s bytes read back, as take() reads them: whether the file
+    // holds a revision (into `rev`, with the text asked for; Revision::path
+    // is left as it is), its findings appended. nullopt when they do not
+    // decode.
+    static std::optional<bool> decode(std::string_view bytes, HeaderText text, Revision& rev,
+                                      std::vector<Finding>& findings);
 
     // A file read afresh: its place in load order, its stamp, and encode()
     // of what was read.
