@@ -185,15 +185,21 @@ RevisionChanges revision_changes(Side& before, Side& after, const ChangedPaths& 
             then.emplace(std::move(id), std::move(*r));
         }
     }
+    // The ids in touched files, and the first untouched file of each.
+    std::map<std::string, int> untouched_by_id;
+    for (int i = 0; i < static_cast<int>(graph.size()); ++i) {
+        if (paths.count(graph.at(i).path) != 0U) {
+            untouched_by_id.emplace(graph.at(i).id, -1);
+        }
+    }
     std::size_t untouched = 0;
-    std::set<std::string> ids_now;
-    std::map<std::string, int> untouched_by_id;  // the first untouched file of an id
     for (int i = 0; i < static_cast<int>(graph.size()); ++i) {
         const revision::Revision& r = graph.at(i);
-        ids_now.insert(r.id);
         if (paths.count(r.path) == 0U) {
             ++untouched;
-            untouched_by_id.emplace(r.id, i);
+            if (auto it = untouched_by_id.find(r.id); it != untouched_by_id.end() && it->second < 0) {
+                it->second = i;
+            }
         }
     }
     out.before_size = untouched + then.size();
@@ -206,7 +212,8 @@ RevisionChanges revision_changes(Side& before, Side& after, const ChangedPaths& 
             if (before.files()->blob_id(it->second.path) != after.files()->blob_id(r.path)) {
                 out.modified.emplace_back(it->second, i);
             }
-        } else if (auto kept = untouched_by_id.find(r.id); kept != untouched_by_id.end()) {
+        } else if (auto kept = untouched_by_id.find(r.id);
+                   kept != untouched_by_id.end() && kept->second >= 0) {
             // The same id in an untouched file: the same blob there before.
             const revision::Revision& old = graph.at(kept->second);
             if (after.files()->blob_id(old.path) != after.files()->blob_id(r.path)) {
@@ -217,7 +224,7 @@ RevisionChanges revision_changes(Side& before, Side& after, const ChangedPaths& 
         }
     }
     for (auto& [id, r] : then) {
-        if (ids_now.count(id) == 0U) {
+        if (!graph.find(id)) {
             out.deleted.push_back(std::move(r));
         }
     }
@@ -270,7 +277,7 @@ void share_model_paths(Side& before, Side& after, const ChangedPaths& changed) {
 }
 
 // Reads what the rules will ask of both sides on two threads: the schemas on
-// one, the new history on the other. Each comes from its own files and
+// one, the histories on the other. Each comes from its own files and
 // caches, and takes milliseconds on a large project. Anything that fails is
 // left for the rules to meet again, in order, where it is reported.
 class ReadAhead {
@@ -283,8 +290,8 @@ class ReadAhead {
         if (before.empty() || !(schema || models || history)) {
             return;
         }
-        // The schemas (decoding each takes a millisecond or two) and HEAD's
-        // replay on one thread, the new history and its replay on the other.
+        // The schemas (decoding each takes a millisecond or two) on one
+        // thread, the histories and their replays on the other.
         m_thread = std::thread([&before, &after, &changed, schema, models, history] {
             quietly([&] {
                 if (schema || history) {
@@ -296,13 +303,11 @@ class ReadAhead {
                     after.models();
                     before.models();
                 }
-                if (history) {
-                    before.symbolic_if_known();
-                }
             });
         });
         quietly([&] {
             if (history) {
+                before.symbolic_if_known();
                 if (after.history().graph->size() != 0) {
                     after.symbolic_if_known();
                 }
