@@ -180,7 +180,13 @@ RevisionChanges revision_changes(Side& before, Side& after, const ChangedPaths& 
     // Before's revisions: after's in untouched files, and those read here.
     std::map<std::string, revision::Revision> then;  // by id, in touched files
     for (const auto& path : changed.revisions) {
-        if (auto r = before.empty() ? std::nullopt : before.revision_at(path)) {
+        if (before.empty()) {
+            break;
+        }
+        // By the blob the change names, when it does: no folder looked up.
+        auto was = changed.revisions_before.find(path);
+        bool known = was != changed.revisions_before.end() && !changed.links;
+        if (auto r = known ? before.revision_in(path, was->second) : before.revision_at(path)) {
             std::string id = r->id;
             then.emplace(std::move(id), std::move(*r));
         }
@@ -360,6 +366,15 @@ ChangedPaths classify_changes(const std::vector<git::Change>& changes, const std
             add(c.old_path);
         }
         out.links = out.links || (c.link && out.revisions.size() != revisions);
+        // What each path held before: the old blob at the old path, and
+        // nothing at a new path.
+        for (std::size_t k = revisions; k < out.revisions.size(); ++k) {
+            const std::string& path = out.revisions[k];
+            bool old_here = prefix.empty() ? path == c.old_path
+                                           : prefix + "/" + path == c.old_path;
+            bool had = old_here && c.status != git::ChangeStatus::added;
+            out.revisions_before[path] = had ? c.old_blob : std::nullopt;
+        }
     }
     sort_unique(out.models);
     sort_unique(out.revisions);

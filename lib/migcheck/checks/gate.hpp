@@ -3,6 +3,8 @@
 #include "migcheck/checks/side.hpp"
 #include "migcheck/git/repository.hpp"
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,8 @@ struct ChangedPaths {
     bool config = false;                 // alembic.ini or config/migcheck.yaml
     bool venv = false;                   // a pyvenv.cfg (a virtual environment's mark)
     bool links = false;                  // a revision file that is a symbolic link
+    // The blob each revision file had before the change (none: added).
+    std::map<std::string, std::optional<git::ObjectId>> revisions_before;
     bool any() const { return !models.empty() || !revisions.empty() || schema || config; }
 };
 

@@ -382,6 +382,16 @@ const HistorySide& Side::history() {
     return *m_history;
 }
 
+std::optional<revision::Revision> Side::revision_in(const std::string& path,
+                                                    const std::optional<git::ObjectId>& blob) {
+    std::optional<std::string> bytes =
+        m_files == nullptr || !blob ? std::nullopt : m_files->read_blob(*blob);
+    if (!bytes) {
+        return blob ? revision_at(path) : std::nullopt;
+    }
+    return revision::read_revision(*bytes, path).revision;
+}
+
 std::optional<revision::Revision> Side::revision_at(const std::string& path) {
     if (m_history) {
         const revision::Graph& graph = *m_history->graph;

@@ -74,6 +74,10 @@ class Side {
     // alone when the history is not loaded; nullopt when the side has no
     // such file or it holds no revision.
     std::optional<revision::Revision> revision_at(const std::string& path);
+    // The same when the caller knows the file's blob (nullopt: no file),
+    // sparing the lookup of its folder.
+    std::optional<revision::Revision> revision_in(const std::string& path,
+                                                  const std::optional<git::ObjectId>& blob);
     // The history replayed symbolically; requires history().graph. With
     // `base`, a side whose history of `base_size` revisions this one extends
     // by `added` revisions (graph positions here) and nothing else, the

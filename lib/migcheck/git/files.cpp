@@ -132,6 +132,18 @@ class ObjectFiles : public GitFiles {
 
     std::string description() const override { return m_description; }
 
+    std::optional<std::string> read_blob(const ObjectId& id) const override {
+        std::lock_guard<std::mutex> lock(m_h->mutex);
+        git_oid oid = to_oid(id);
+        git_blob* raw = nullptr;
+        if (git_blob_lookup(&raw, m_h->repo.get(), &oid) != 0) {
+            return std::nullopt;
+        }
+        BlobPtr blob(raw);
+        return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                           static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+    }
+
     bool has_folder(const std::string& dir) const override {
         std::lock_guard<std::mutex> lock(m_h->mutex);
         auto n = node(full(dir));

@@ -106,6 +106,11 @@ class GitFiles : public FileSource {
     virtual bool for_each_file(const std::function<void(std::string_view)>& /*each*/) const {
         return false;
     }
+    // A blob's bytes by its id (as blob_id() names it), or nullopt when
+    // there is no such blob.
+    virtual std::optional<std::string> read_blob(const ObjectId& /*id*/) const {
+        return std::nullopt;
+    }
     // Whether `dir` is a folder (links not followed), without listing it.
     virtual bool has_folder(const std::string& dir) const { return list(dir).has_value(); }
     // The id of the tree object folder `dir` ("" for the root) is, or would
