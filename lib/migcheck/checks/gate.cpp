@@ -286,9 +286,22 @@ void share_model_paths(Side& before, Side& after, const ChangedPaths& changed) {
 // one, the histories on the other. Each comes from its own files and
 // caches, and takes milliseconds on a large project. Anything that fails is
 // left for the rules to meet again, in order, where it is reported.
+// The comparisons of schemas the rules make, when made ahead.
+struct Compared {
+    std::optional<std::vector<Difference>> schemas;  // after's schema.yaml against before's
+    std::optional<std::vector<Difference>> models;   // after's models against before's, readable
+    std::optional<std::vector<Difference>> declared_models;  // after's schema.yaml against its models
+};
+
+const schema::Schema& no_schema() {
+    static const schema::Schema none;
+    return none;
+}
+
 class ReadAhead {
   public:
-    ReadAhead(Side& before, Side& after, const ChangedPaths& changed, bool whole_history) {
+    ReadAhead(Side& before, Side& after, const ChangedPaths& changed, bool whole_history,
+              Compared& compared) {
         bool schema = changed.schema || changed.config;
         bool models = !changed.models.empty() || changed.config;
         bool history = after.project().alembic.present &&
@@ -298,16 +311,28 @@ class ReadAhead {
         }
         // The schemas (decoding each takes a millisecond or two) on one
         // thread, the histories and their replays on the other.
-        m_thread = std::thread([&before, &after, &changed, schema, models, history] {
+        m_thread = std::thread([&before, &after, &changed, &compared, schema, models, history] {
             quietly([&] {
                 if (schema || history) {
-                    before.declared();
-                    after.declared();
+                    const auto& then = before.declared();
+                    const auto& now = after.declared();
+                    if (schema) {
+                        compared.schemas = schema::compare(now ? *now : no_schema(),
+                                                           then ? *then : no_schema());
+                    }
                 }
+            });
+            quietly([&] {
                 if (models) {
                     share_model_paths(before, after, changed);
-                    after.models();
-                    before.models();
+                    const ModelsSide& now = after.models();
+                    const ModelsSide& then = before.models();
+                    compared.models =
+                        readable(schema::compare(now.read.schema, then.read.schema), now, then);
+                    if (const auto& declared = after.declared()) {
+                        compared.declared_models =
+                            readable(schema::compare(*declared, now.read.schema), now, now);
+                    }
                 }
             });
         });
@@ -387,7 +412,8 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
     if (!before.empty() && !changed.config && !changed.links) {
         after.derive_history(&before, changed.revisions);
     }
-    ReadAhead(before, after, changed, whole_history).join();
+    Compared compared;
+    ReadAhead(before, after, changed, whole_history, compared).join();
     GateResult result;
     std::vector<Finding>& out = result.findings;
     Wording words{mode};
@@ -402,8 +428,7 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
     std::vector<Difference> schema_diffs;
     if (changed.schema || changed.config) {
         const auto& now = after.declared();
-        static const schema::Schema none;
-        const schema::Schema* then = &none;
+        const schema::Schema* then = &no_schema();
         try {
             if (const auto& declared = before.declared()) {
                 then = &*declared;
@@ -412,7 +437,8 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
             // A schema.yaml that did not load before cannot be compared: the
             // change is taken as changing the schema.
         }
-        schema_diffs = schema::compare(now ? *now : none, *then);
+        schema_diffs = compared.schemas ? std::move(*compared.schemas)
+                                        : schema::compare(now ? *now : no_schema(), *then);
         result.schema_changed = !schema_diffs.empty();
     }
 
@@ -424,7 +450,9 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
         share_model_paths(before, after, changed);
         const ModelsSide& now = after.models();
         const ModelsSide& then = before.models();
-        model_diffs = readable(schema::compare(now.read.schema, then.read.schema), now, then);
+        model_diffs = compared.models
+                          ? std::move(*compared.models)
+                          : readable(schema::compare(now.read.schema, then.read.schema), now, then);
         result.models_changed = !model_diffs.empty();
         if (result.models_changed) {
             const auto& declared = after.declared();
@@ -435,7 +463,11 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
                                           after.description() + "; " +
                                           words.commit("declare the schema the models describe there")});
             } else {
-                for (const auto& d : readable(schema::compare(*declared, now.read.schema), now, now)) {
+                std::vector<Difference> diffs =
+                    compared.declared_models
+                        ? std::move(*compared.declared_models)
+                        : readable(schema::compare(*declared, now.read.schema), now, now);
+                for (const auto& d : diffs) {
                     const schema::Location& at = d.actual_at.file.empty() ? d.expected_at : d.actual_at;
                     out.push_back(Finding{
                         Severity::error, "schema-yaml-outdated",
