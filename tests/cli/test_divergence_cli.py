@@ -214,6 +214,44 @@ def project_below_the_repository_top(p):
            "them: 2 errors\n", "")
 
 
+def nested_version_locations(p):
+    # The second location lies inside the first, which is recursive: its
+    # files are listed twice, and count once.
+    p.git("init", "-q", "-b", "main")
+    p.write("alembic.ini", "[alembic]\nscript_location = alembic\n"
+            "version_locations = alembic/versions alembic/versions/more\n"
+            "recursive_version_locations = true\n")
+    p.write("alembic/versions/0001aaaa_rev.py", "revision = '0001aaaa'\ndown_revision = None\n")
+    p.write("alembic/versions/more/0002aaaa_rev.py",
+            "revision = '0002aaaa'\ndown_revision = '0001aaaa'\n")
+    p.git("add", "-A")
+    p.git("commit", "-qm", "two revisions")
+    branch(p, "feature/x", [], files={"alembic/versions/more/0003bbbb_rev.py":
+                                      "revision = '0003bbbb'\ndown_revision = '0002aaaa'\n"})
+    branch(p, "feature/y", [], files={
+        "alembic/versions/0004cccc_rev.py": "revision = '0004cccc'\ndown_revision = '0002aaaa'\n",
+        "alembic/versions/more/0002aaaa_rev.py":
+            "revision = '0002aaaa'\ndown_revision = '0001aaaa'\n# edited\n"})
+    args = ("--base", "main", "--refs", "refs/heads/*")
+    expect(p.run(HEADS, *args), 1,
+           "alembic/versions/more/0003bbbb_rev.py:2:1: error: branches 'feature/x' and "
+           "'feature/y' add two different revisions on 0002aaaa: 0003bbbb on 'feature/x' "
+           "(alembic/versions/more/0003bbbb_rev.py:2), 0004cccc on 'feature/y' "
+           "(alembic/versions/0004cccc_rev.py:2); the second to merge leaves two heads: rebase "
+           "it and set down_revision = '0003bbbb' in alembic/versions/0004cccc_rev.py on "
+           "'feature/y' (or '0004cccc' in alembic/versions/more/0003bbbb_rev.py on "
+           "'feature/x'), or, once both are merged, write a merge revision: alembic merge -m "
+           "\"merge heads\" 0003bbbb 0004cccc [parallel-revisions]\n"
+           "2 branches compared with main (2 revisions, head 0002aaaa), 2 new revisions in 2 of "
+           "them: 1 error\n", "")
+    rc, out, err = p.run(HEADS, *args, "--format", "json")
+    expect((rc, "", err), 1, "", "")
+    doc = json.loads(out)
+    assert [(b["name"], b["heads"], [r["revision"] for r in b["new_revisions"]])
+            for b in doc["branches"]] == [("feature/x", ["0003bbbb"], ["0003bbbb"]),
+                                          ("feature/y", ["0004cccc"], ["0004cccc"])], doc
+
+
 def header_cache_keyed_by_blob(p):
     history(p)
     p.git("branch", "-D", "stale", "merged")
@@ -305,6 +343,7 @@ def not_a_repository(p):
 if __name__ == "__main__":
     sys.exit(main([
         every_kind_of_branch, two_branches_on_one_parent_in_every_format, a_fine_branch_passes,
-        remote_branches, project_below_the_repository_top, header_cache_keyed_by_blob,
+        remote_branches, project_below_the_repository_top, nested_version_locations,
+        header_cache_keyed_by_blob,
         bad_base_refs_and_places, not_a_repository,
     ]))

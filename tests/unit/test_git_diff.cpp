@@ -26,6 +26,25 @@ std::string show(const std::vector<git::Change>& changes) {
     return out;
 }
 
+// What diff_views_each hands over for one commit, as show() prints changes,
+// sorted by path as diff_trees sorts them.
+std::string show_views(const git::Repository& r, const git::ObjectId& from, const git::ObjectId& to,
+                       const git::DiffOptions& o) {
+    std::vector<git::Change> changes;
+    r.diff_views_each(from, {to}, o, 1, [&](std::size_t k, const std::vector<git::ChangeView>& vs) {
+        CHECK(k == 0);
+        for (const auto& v : vs) {
+            std::string path = v.dir.empty() ? std::string(v.name)
+                                             : std::string(v.dir) + "/" + std::string(v.name);
+            changes.push_back(git::Change{v.status, path, path, v.old_blob, v.new_blob, v.link});
+        }
+    });
+    std::sort(changes.begin(), changes.end(), [](const git::Change& a, const git::Change& b) {
+        return std::tie(a.path, a.status) < std::tie(b.path, b.status);
+    });
+    return show(changes);
+}
+
 std::string revision(const std::string& id, int lines = 20) {
     std::string body = "revision = '" + id + "'\ndown_revision = None\n\n";
     for (int i = 0; i < lines; ++i) {
@@ -120,10 +139,14 @@ TEST_CASE("diff_trees: a file that becomes a folder, and equal folders skipped")
     git::DiffOptions o;
     o.renames = false;
     CHECK(show(r.diff_trees(id(one), id(two), o)) == "D versions\nA versions/a.py\n");
+    CHECK(show_views(r, id(one), id(two), o) == "D versions\nA versions/a.py\n");
     o.paths = {"versions"};
     CHECK(show(r.diff_trees(id(one), id(two), o)) == "D versions\nA versions/a.py\n");
+    CHECK(show_views(r, id(one), id(two), o) == "D versions\nA versions/a.py\n");
+    CHECK(show_views(r, id(two), id(one), o) == "A versions\nD versions/a.py\n");
     o.paths = {"same"};
     CHECK(r.diff_trees(id(one), id(two), o).empty());
+    CHECK(show_views(r, id(one), id(two), o).empty());
 }
 
 TEST_CASE("staged_changes: HEAD against the index, and before the first commit") {
@@ -345,6 +368,26 @@ TEST_CASE("diff_trees agrees with git diff-tree on random changes to a large fol
         CHECK(each[0].empty());
         CHECK(each[3] == each.back());
     }
+    // As views: the same files, whatever their order.
+    int viewed = 0;
+    for (const auto& c : commits) {
+        std::string want = show(r.diff_trees(main_id, c, o));
+        std::vector<std::string> lines;
+        std::istringstream in(want);
+        for (std::string line; std::getline(in, line);) {
+            lines.push_back(line);
+        }
+        std::sort(lines.begin(), lines.end(), [](const std::string& x, const std::string& y) {
+            return std::make_pair(x.substr(2), x[0]) < std::make_pair(y.substr(2), y[0]);
+        });
+        std::string sorted;
+        for (const auto& line : lines) {
+            sorted += line + "\n";
+        }
+        CHECK(show_views(r, main_id, c, o) == sorted);
+        viewed += want.empty() ? 0 : 1;
+    }
+    CHECK(viewed == 31);
 }
 
 TEST_CASE("diff_trees: a folder whose bytes agree at the end across entries") {

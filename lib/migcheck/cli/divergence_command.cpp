@@ -205,13 +205,20 @@ std::vector<git::Ref> branch_refs(const git::Repository& repo, const DivergenceO
 }
 
 // The revision files a branch adds, changes or lacks, from its changes. A
-// stale branch lacks thousands of the base's files: each costs a lookup.
-Branch classify(const Place& place, const git::Ref& ref, const std::vector<git::Change>& changes,
-                const BaseIndex& base_index) {
+// stale branch lacks thousands of the base's files: each costs a lookup, and
+// no string of its own.
+Branch classify(const Place& place, const git::Ref& ref,
+                const std::vector<git::ChangeView>& changes, const BaseIndex& base_index) {
     Branch b{BranchRevisions{ref.short_name, ref.name, ref.commit.hex(), {}, {}, {}}, {}, {}, {}};
     std::unique_ptr<git::GitFiles> files;  // for links only
+    std::string full;
     for (const auto& c : changes) {
-        std::string_view path = c.path;
+        full.assign(c.dir);
+        if (!c.dir.empty()) {
+            full += '/';
+        }
+        full += c.name;
+        std::string_view path = full;
         if (!place.prefix.empty()) {
             path.remove_prefix(place.prefix.size() + 1);
         }
@@ -244,6 +251,12 @@ Branch classify(const Place& place, const git::Ref& ref, const std::vector<git::
         }
         b.wanted.emplace_back(std::string(path), *blob);
     }
+    // Changes come by folder, and several version locations can name a file
+    // twice: in path order, once each.
+    std::sort(b.wanted.begin(), b.wanted.end());
+    b.wanted.erase(std::unique(b.wanted.begin(), b.wanted.end()), b.wanted.end());
+    std::sort(b.lost.begin(), b.lost.end());
+    b.lost.erase(std::unique(b.lost.begin(), b.lost.end()), b.lost.end());
     return b;
 }
 
@@ -350,8 +363,8 @@ int divergence_command(const DivergenceOptions& options, std::ostream& out) {
     // Comparing trees is most of the work when there are many branches.
     unsigned cores = std::min(8U, std::max(1U, std::thread::hardware_concurrency()));
     std::vector<Branch> branches(refs.size());
-    place.repo.diff_trees_each(place.base.commit, commits, diff, cores,
-                               [&](std::size_t i, std::vector<git::Change> changes) {
+    place.repo.diff_views_each(place.base.commit, commits, diff, cores,
+                               [&](std::size_t i, const std::vector<git::ChangeView>& changes) {
                                    branches[i] = classify(place, refs[i], changes, base_index);
                                });
     // Slots in branch order, whichever thread finished first: a blob met at

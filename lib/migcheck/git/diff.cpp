@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <exception>
 #include <numeric>
 #include <thread>
@@ -22,45 +23,55 @@ bool is_file(const git_tree_entry* e) {
     return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE || m == GIT_FILEMODE_LINK;
 }
 
+// `path`'s folder ("" at the top) and name.
+std::pair<std::string, std::string_view> split_path(const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) {
+        return {std::string(), path};
+    }
+    return {path.substr(0, slash), std::string_view(path).substr(slash + 1)};
+}
+
 // An entry a caller named, on one side only: a file, or every file of a folder.
 void one_side(Handle& h, const std::string& path, const git_tree_entry* e, ChangeStatus status,
-              bool recursive, std::vector<Change>& out) {
+              bool recursive, ChangeSink& sink) {
     if (is_tree(e)) {
         bool added = status == ChangeStatus::added;
         walk_trees(h, path, added ? nullptr : git_tree_entry_id(e),
-                   added ? git_tree_entry_id(e) : nullptr, recursive, out);
+                   added ? git_tree_entry_id(e) : nullptr, recursive, sink);
         return;
     }
     if (!is_file(e)) {
         return;  // a submodule
     }
-    Change c{status, path, path, std::nullopt, std::nullopt,
-             git_tree_entry_filemode(e) == GIT_FILEMODE_LINK};
-    (status == ChangeStatus::added ? c.new_blob : c.old_blob) = to_id(*git_tree_entry_id(e));
-    out.push_back(std::move(c));
+    bool added = status == ChangeStatus::added;
+    auto [dir, name] = split_path(path);
+    sink.file(status, dir, name, added ? nullptr : git_tree_entry_id(e),
+              added ? git_tree_entry_id(e) : nullptr,
+              git_tree_entry_filemode(e) == GIT_FILEMODE_LINK);
 }
 
 // The entries at one path a caller named, on both sides (either may be null).
 void named(Handle& h, const std::string& path, const git_tree_entry* ea,
-           const git_tree_entry* eb, bool recursive, std::vector<Change>& out) {
+           const git_tree_entry* eb, bool recursive, ChangeSink& sink) {
     if (ea != nullptr && eb != nullptr && is_tree(ea) && is_tree(eb)) {
-        walk_trees(h, path, git_tree_entry_id(ea), git_tree_entry_id(eb), recursive, out);
+        walk_trees(h, path, git_tree_entry_id(ea), git_tree_entry_id(eb), recursive, sink);
         return;
     }
     if (ea != nullptr && eb != nullptr && is_file(ea) && is_file(eb)) {
         if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) == 0 ||
             git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
-            out.push_back(Change{ChangeStatus::modified, path, path,
-                                 to_id(*git_tree_entry_id(ea)), to_id(*git_tree_entry_id(eb)),
-                                 git_tree_entry_filemode(eb) == GIT_FILEMODE_LINK});
+            auto [dir, name] = split_path(path);
+            sink.file(ChangeStatus::modified, dir, name, git_tree_entry_id(ea),
+                      git_tree_entry_id(eb), git_tree_entry_filemode(eb) == GIT_FILEMODE_LINK);
         }
         return;
     }
     if (ea != nullptr) {
-        one_side(h, path, ea, ChangeStatus::deleted, recursive, out);
+        one_side(h, path, ea, ChangeStatus::deleted, recursive, sink);
     }
     if (eb != nullptr) {
-        one_side(h, path, eb, ChangeStatus::added, recursive, out);
+        one_side(h, path, eb, ChangeStatus::added, recursive, sink);
     }
 }
 
@@ -182,6 +193,134 @@ std::uint64_t folder_size(Handle& h, const ObjectId& commit, const DiffOptions& 
     return options.paths.empty() ? size_of(*git_tree_id(root.get())) : total;
 }
 
+// Hands the files that differ between trees `a` (null: empty) and `b`, in
+// the folders `options` names, to `sink` (mutex held).
+void compare(Handle& h, const git_tree* a, const git_tree* b, const DiffOptions& options,
+             ChangeSink& sink) {
+    if (options.paths.empty()) {
+        walk_trees(h, "", a ? git_tree_id(a) : nullptr, git_tree_id(b), true, sink);
+    }
+    for (const auto& p : options.paths) {
+        std::string path = normalize_path(p);
+        if (path.empty()) {
+            walk_trees(h, "", a ? git_tree_id(a) : nullptr, git_tree_id(b), options.recursive,
+                       sink);
+            continue;
+        }
+        EntryPtr ea = entry_at(a, path);
+        EntryPtr eb = entry_at(b, path);
+        named(h, path, ea.get(), eb.get(), options.recursive, sink);
+    }
+}
+
+// Keeps each file as a view: the folders and names are copied into two
+// buffers, not into a string each.
+class ViewList : public ChangeSink {
+  public:
+    void file(ChangeStatus status, const std::string& dir, std::string_view name,
+              const git_oid* old_id, const git_oid* new_id, bool link) override {
+        if (m_dirs.empty() || m_dirs.back() != dir) {
+            m_dirs.push_back(dir);
+        }
+        Kept k{ChangeView{status, {}, {}, std::nullopt, std::nullopt, link}, m_dirs.size() - 1,
+               m_names.size(), name.size()};
+        if (old_id != nullptr) {
+            k.view.old_blob = to_id(*old_id);
+        }
+        if (new_id != nullptr) {
+            k.view.new_blob = to_id(*new_id);
+        }
+        m_names += name;
+        m_kept.push_back(std::move(k));
+    }
+
+    // The views, valid while this lives.
+    std::vector<ChangeView> views() const {
+        std::vector<ChangeView> out;
+        out.reserve(m_kept.size());
+        for (const Kept& k : m_kept) {
+            out.push_back(k.view);
+            out.back().dir = m_dirs[k.dir];
+            out.back().name = std::string_view(m_names).substr(k.name, k.name_size);
+        }
+        return out;
+    }
+
+  private:
+    struct Kept {
+        ChangeView view;  // without its folder and name
+        std::size_t dir;
+        std::size_t name;
+        std::size_t name_size;
+    };
+    std::deque<std::string> m_dirs;
+    std::string m_names;
+    std::vector<Kept> m_kept;
+};
+
+// Calls work(r, k) for every k of `to` on up to `threads` threads, each with
+// a handle r of its own, in the order of the sizes of the folders `options`
+// names, smallest first (see Repository::diff_trees_each).
+void each_by_size(const Repository& self, Handle& h, const std::vector<ObjectId>& to,
+                  const DiffOptions& options, unsigned threads,
+                  const std::function<void(const Repository&, std::size_t)>& work) {
+    std::vector<std::uint64_t> sizes(to.size());
+    {
+        std::lock_guard<std::mutex> lock(h.mutex);
+        for (std::size_t k = 0; k < to.size(); ++k) {
+            sizes[k] = folder_size(h, to[k], options);
+        }
+    }
+    std::vector<std::size_t> order(to.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return sizes[a] < sizes[b]; });
+
+    std::size_t workers =
+        std::max<std::size_t>(1, std::min<std::size_t>(threads, to.size() / 16 + 1));
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto fail = [&] {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) {
+            failure = std::current_exception();
+        }
+        next.store(to.size());
+    };
+    // The threads take the trees in that order, from one counter, so that
+    // they rebuild neighbours in the chains at about the same time.
+    auto run = [&](const Repository& r) {
+        try {
+            for (std::size_t i = next++; i < to.size(); i = next++) {
+                work(r, order[i]);
+            }
+        } catch (...) {
+            fail();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < workers; ++t) {
+        pool.emplace_back([&] {
+            std::optional<Repository> own;
+            try {
+                own = self.reopen();
+            } catch (...) {
+                fail();
+                return;
+            }
+            run(*own);
+        });
+    }
+    run(self);
+    for (auto& t : pool) {
+        t.join();
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+}
+
 }  // namespace
 
 bool directly_in(const std::string& path, const std::vector<std::string>& folders) {
@@ -251,21 +390,8 @@ std::vector<Change> Repository::diff_trees(const std::optional<ObjectId>& from, 
     SharedTree a = from ? commit_tree(*m_h, *from) : nullptr;
     SharedTree b = commit_tree(*m_h, to);
     std::vector<Change> changes;
-    if (options.paths.empty()) {
-        walk_trees(*m_h, "", a ? git_tree_id(a.get()) : nullptr, git_tree_id(b.get()), true,
-                   changes);
-    }
-    for (const auto& p : options.paths) {
-        std::string path = normalize_path(p);
-        if (path.empty()) {
-            walk_trees(*m_h, "", a ? git_tree_id(a.get()) : nullptr, git_tree_id(b.get()),
-                       options.recursive, changes);
-            continue;
-        }
-        EntryPtr ea = entry_at(a.get(), path);
-        EntryPtr eb = entry_at(b.get(), path);
-        named(*m_h, path, ea.get(), eb.get(), options.recursive, changes);
-    }
+    ChangeList list(changes);
+    compare(*m_h, a.get(), b.get(), options, list);
     bool added = std::any_of(changes.begin(), changes.end(),
                              [](const Change& c) { return c.status == ChangeStatus::added; });
     bool deleted = std::any_of(changes.begin(), changes.end(),
@@ -285,61 +411,25 @@ void Repository::diff_trees_each(
     const std::optional<ObjectId>& from, const std::vector<ObjectId>& to,
     const DiffOptions& options, unsigned threads,
     const std::function<void(std::size_t, std::vector<Change>)>& use) const {
-    std::vector<std::uint64_t> sizes(to.size());
-    {
-        std::lock_guard<std::mutex> lock(m_h->mutex);
-        for (std::size_t k = 0; k < to.size(); ++k) {
-            sizes[k] = folder_size(*m_h, to[k], options);
-        }
-    }
-    std::vector<std::size_t> order(to.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return sizes[a] < sizes[b]; });
+    each_by_size(*this, *m_h, to, options, threads, [&](const Repository& r, std::size_t k) {
+        use(k, r.diff_trees(from, to[k], options));
+    });
+}
 
-    std::size_t workers =
-        std::max<std::size_t>(1, std::min<std::size_t>(threads, to.size() / 16 + 1));
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto fail = [&] {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) {
-            failure = std::current_exception();
+void Repository::diff_views_each(
+    const std::optional<ObjectId>& from, const std::vector<ObjectId>& to,
+    const DiffOptions& options, unsigned threads,
+    const std::function<void(std::size_t, const std::vector<ChangeView>&)>& use) const {
+    each_by_size(*this, *m_h, to, options, threads, [&](const Repository& r, std::size_t k) {
+        ViewList list;
+        {
+            std::lock_guard<std::mutex> lock(r.m_h->mutex);
+            SharedTree a = from ? commit_tree(*r.m_h, *from) : nullptr;
+            SharedTree b = commit_tree(*r.m_h, to[k]);
+            compare(*r.m_h, a.get(), b.get(), options, list);
         }
-        next.store(to.size());
-    };
-    // The threads take the trees in that order, from one counter, so that
-    // they rebuild neighbours in the chains at about the same time.
-    auto work = [&](const Repository& r) {
-        try {
-            for (std::size_t i = next++; i < to.size(); i = next++) {
-                use(order[i], r.diff_trees(from, to[order[i]], options));
-            }
-        } catch (...) {
-            fail();
-        }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < workers; ++t) {
-        pool.emplace_back([&] {
-            std::optional<Repository> own;
-            try {
-                own = reopen();
-            } catch (...) {
-                fail();
-                return;
-            }
-            work(*own);
-        });
-    }
-    work(*this);
-    for (auto& t : pool) {
-        t.join();
-    }
-    if (failure) {
-        std::rethrow_exception(failure);
-    }
+        use(k, list.views());
+    });
 }
 
 }  // namespace migcheck::git

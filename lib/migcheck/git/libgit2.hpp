@@ -157,9 +157,36 @@ struct Handle {
     std::string index_key;
 };
 
-// Appends the files that differ between two folders' trees (either id may be
-// null: no folder), their paths under `path` (tree_walk.cpp). Subfolders are
+// Where a comparison of trees puts the files it finds to differ, as it
+// meets them: by folder, each folder's files in git's order.
+class ChangeSink {
+  public:
+    virtual ~ChangeSink() = default;
+    // The file `name` in folder `dir` ("" at the top; both valid during the
+    // call only) is added (old_id null), deleted (new_id null) or modified;
+    // `link`: it is a symbolic link (the old one, when deleted).
+    virtual void file(ChangeStatus status, const std::string& dir, std::string_view name,
+                      const git_oid* old_id, const git_oid* new_id, bool link) = 0;
+};
+
+// Makes each file a Change and appends it to a list.
+class ChangeList : public ChangeSink {
+  public:
+    explicit ChangeList(std::vector<Change>& out) : m_out(out) {}
+    void file(ChangeStatus status, const std::string& dir, std::string_view name,
+              const git_oid* old_id, const git_oid* new_id, bool link) override;
+
+  private:
+    std::vector<Change>& m_out;
+};
+
+// Hands the files that differ between two folders' trees (either id may be
+// null: no folder), under `path`, to `sink` (tree_walk.cpp). Subfolders are
 // compared when `recursive`.
+void walk_trees(Handle& h, const std::string& path, const git_oid* a, const git_oid* b,
+                bool recursive, ChangeSink& sink);
+
+// The same, appended to `out` as changes.
 void walk_trees(Handle& h, const std::string& path, const git_oid* a, const git_oid* b,
                 bool recursive, std::vector<Change>& out);
 

@@ -54,6 +54,17 @@ struct Change {
     bool operator==(const Change&) const = default;
 };
 
+// A changed file as Repository::diff_views_each hands it over: its folder
+// and name are views, valid during the call only.
+struct ChangeView {
+    ChangeStatus status = ChangeStatus::modified;  // added, modified or deleted
+    std::string_view dir;                          // from the top ("" at the top)
+    std::string_view name;                         // in `dir`
+    std::optional<ObjectId> old_blob;              // nullopt when added
+    std::optional<ObjectId> new_blob;              // nullopt when deleted
+    bool link = false;  // the file (the old one, when deleted) is a symbolic link
+};
+
 struct DiffOptions {
     // Folders or files, relative to the repository's top; empty: everything.
     std::vector<std::string> paths;
@@ -237,6 +248,16 @@ class Repository {
     void diff_trees_each(const std::optional<ObjectId>& from, const std::vector<ObjectId>& to,
                          const DiffOptions& options, unsigned threads,
                          const std::function<void(std::size_t, std::vector<Change>)>& use) const;
+
+    // diff_trees_each() for a caller that looks at thousands of changes a
+    // commit and keeps few: each change a view, with no string of its own.
+    // The views come as the comparison meets them, by folder, each folder's
+    // files in git's order, not sorted; renames are not looked for
+    // (options.renames is ignored), so a moved file is deleted and added.
+    void diff_views_each(
+        const std::optional<ObjectId>& from, const std::vector<ObjectId>& to,
+        const DiffOptions& options, unsigned threads,
+        const std::function<void(std::size_t, const std::vector<ChangeView>&)>& use) const;
 
     // What `git diff --cached` lists: HEAD's tree (empty before the first
     // commit) against the index of index_files(). Conflicted and

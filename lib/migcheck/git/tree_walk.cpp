@@ -104,8 +104,8 @@ std::string child(const std::string& dir, std::string_view name) {
 
 class Walker {
   public:
-    Walker(Handle& h, bool recursive, std::vector<Change>& out)
-        : m_h(h), m_recursive(recursive), m_out(out) {}
+    Walker(Handle& h, bool recursive, ChangeSink& sink)
+        : m_h(h), m_recursive(recursive), m_sink(sink) {}
 
     void trees(const std::string& path, const git_oid* a, const git_oid* b) {
         std::shared_ptr<const RawTree> ta = a != nullptr ? m_h.raw_tree(*a) : nullptr;
@@ -234,9 +234,9 @@ class Walker {
             }
         } else if (ka != Kind::tree && ka != Kind::other && kb != Kind::tree &&
                    kb != Kind::other) {
-            std::string path = child(dir, b.name);
-            m_out.push_back(Change{ChangeStatus::modified, path, path, to_id(a.oid()),
-                                   to_id(b.oid()), kb == Kind::link});
+            git_oid oa = a.oid();
+            git_oid ob = b.oid();
+            m_sink.file(ChangeStatus::modified, dir, b.name, &oa, &ob, kb == Kind::link);
         } else {
             side(dir, a, ChangeStatus::deleted);
             side(dir, b, ChangeStatus::added);
@@ -256,28 +256,47 @@ class Walker {
         if (k == Kind::other) {
             return;
         }
-        // A stale branch has thousands of these: the path is built once and
-        // copied once.
-        std::string path = child(dir, e.name);
-        Change c{status, {}, path, std::nullopt, std::nullopt, k == Kind::link};
-        c.path = std::move(path);
-        (status == ChangeStatus::added ? c.new_blob : c.old_blob) = to_id(e.oid());
-        m_out.push_back(std::move(c));
+        git_oid o = e.oid();
+        bool deleted = status == ChangeStatus::deleted;
+        m_sink.file(status, dir, e.name, deleted ? &o : nullptr, deleted ? nullptr : &o,
+                    k == Kind::link);
     }
 
     Handle& m_h;
     bool m_recursive;
-    std::vector<Change>& m_out;
+    ChangeSink& m_sink;
 };
 
 }  // namespace
 
+void ChangeList::file(ChangeStatus status, const std::string& dir, std::string_view name,
+                      const git_oid* old_id, const git_oid* new_id, bool link) {
+    // A stale branch has thousands of these: the path is built once and
+    // copied once.
+    std::string path = child(dir, name);
+    Change c{status, path, {}, std::nullopt, std::nullopt, link};
+    c.old_path = std::move(path);
+    if (old_id != nullptr) {
+        c.old_blob = to_id(*old_id);
+    }
+    if (new_id != nullptr) {
+        c.new_blob = to_id(*new_id);
+    }
+    m_out.push_back(std::move(c));
+}
+
 void walk_trees(Handle& h, const std::string& path, const git_oid* a, const git_oid* b,
-                bool recursive, std::vector<Change>& out) {
+                bool recursive, ChangeSink& sink) {
     if (a != nullptr && b != nullptr && git_oid_equal(a, b) != 0) {
         return;
     }
-    Walker(h, recursive, out).trees(path, a, b);
+    Walker(h, recursive, sink).trees(path, a, b);
+}
+
+void walk_trees(Handle& h, const std::string& path, const git_oid* a, const git_oid* b,
+                bool recursive, std::vector<Change>& out) {
+    ChangeList list(out);
+    walk_trees(h, path, a, b, recursive, list);
 }
 
 }  // namespace migcheck::git::detail
