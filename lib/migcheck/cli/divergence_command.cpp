@@ -162,7 +162,47 @@ struct Branch {
 };
 
 // The base's revision files by path: the place of each in its list.
-using BaseIndex = std::unordered_map<std::string_view, std::size_t>;
+class BaseIndex {
+  public:
+    explicit BaseIndex(const std::vector<std::pair<std::string, ObjectId>>& list)
+        : m_list(list), m_first(list.size(), 0) {
+        m_by_path.reserve(list.size());
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            m_first[i] = m_by_path.emplace(list[i].first, i).second ? 1 : 0;
+        }
+    }
+
+    // Whether place i is the first of its path (several version locations
+    // can list one file twice).
+    bool first_at(std::size_t i) const { return m_first[i] != 0; }
+
+    // The place of the file at `path`, whose blob in the base is `blob`.
+    // A branch's changes come in the order the base lists its files, so the
+    // places just after `hint` (the last one found) are tried first, by
+    // blob: a stale branch lacks thousands of the base's files, and looking
+    // each up by its path cost more than comparing the branch's trees.
+    std::optional<std::size_t> find(std::string_view path, const ObjectId& blob,
+                                    std::size_t& hint) const {
+        constexpr std::size_t ahead = 16;
+        for (std::size_t i = hint; i < std::min(m_list.size(), hint + ahead); ++i) {
+            if (m_list[i].second == blob && m_first[i] != 0 && m_list[i].first == path) {
+                hint = i + 1;
+                return i;
+            }
+        }
+        auto it = m_by_path.find(path);
+        if (it == m_by_path.end()) {
+            return std::nullopt;
+        }
+        hint = it->second + 1;
+        return it->second;
+    }
+
+  private:
+    const std::vector<std::pair<std::string, ObjectId>>& m_list;
+    std::vector<char> m_first;
+    std::unordered_map<std::string_view, std::size_t> m_by_path;
+};
 
 // The repository, where the project lies in it, and the base.
 struct Place : GitPlace {
@@ -212,6 +252,7 @@ Branch classify(const Place& place, const git::Ref& ref,
     Branch b{BranchRevisions{ref.short_name, ref.name, ref.commit.hex(), {}, {}, {}}, {}, {}, {}};
     std::unique_ptr<git::GitFiles> files;  // for links only
     std::string full;
+    std::size_t hint = 0;
     for (const auto& c : changes) {
         full.assign(c.dir);
         if (!c.dir.empty()) {
@@ -226,8 +267,8 @@ Branch classify(const Place& place, const git::Ref& ref,
             continue;
         }
         if (c.status != git::ChangeStatus::added) {
-            if (auto it = base_index.find(path); it != base_index.end()) {
-                b.lost.push_back(it->second);
+            if (auto i = base_index.find(path, *c.old_blob, hint)) {
+                b.lost.push_back(*i);
             }
         }
         if (c.status == git::ChangeStatus::deleted) {
@@ -347,12 +388,10 @@ int divergence_command(const DivergenceOptions& options, std::ostream& out) {
         diff.paths.push_back(join_path(place.prefix, location));
     }
     std::vector<std::size_t> base_slots;
-    BaseIndex base_index;
-    base_index.reserve(base_list.size());
+    BaseIndex base_index(base_list);
     for (std::size_t i = 0; i < base_list.size(); ++i) {
         const auto& [path, blob] = base_list[i];
-        base_slots.push_back(base_index.emplace(path, i).second ? reader.want(blob, path)
-                                                                 : SIZE_MAX);
+        base_slots.push_back(base_index.first_at(i) ? reader.want(blob, path) : SIZE_MAX);
     }
 
     // Each branch: only the files that differ from the base's.
