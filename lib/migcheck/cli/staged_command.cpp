@@ -24,20 +24,40 @@ config::Project project_before(const git::GitFiles* head, const config::Project&
     }
 }
 
+// What a run reads: the repository, its index and HEAD, and what the rules
+// derive from them. It lives until the process ends, a moment later:
+// freeing two histories and their schemas piece by piece, unmapping the
+// index and closing libgit2 would cost more than comparing them. Kept
+// reachable, so leak checkers are quiet.
+struct Run {
+    explicit Run(GitPlace p) : place(std::move(p)) {}
+    GitPlace place;
+    std::unique_ptr<git::GitFiles> index;
+    std::unique_ptr<git::GitFiles> head;
+    std::unique_ptr<checks::Side> before;
+    std::unique_ptr<checks::Side> after;
+};
+
+Run& keep(GitPlace place) {
+    static auto* runs = new std::vector<std::unique_ptr<Run>>();
+    runs->push_back(std::make_unique<Run>(std::move(place)));
+    return *runs->back();
+}
+
 }  // namespace
 
 int staged_command(const StagedOptions& options, std::ostream& out) {
     // The index is what the hook is about: its reading need not wait for
     // libgit2 to start.
     git::Repository::read_index_ahead(absolute_dir(options.dir));
-    GitPlace place = open_git_place(options.dir);
-    std::unique_ptr<git::GitFiles> index = place.repo.index_files(place.prefix);
-    std::unique_ptr<git::GitFiles> head;
+    Run& run = keep(open_git_place(options.dir));
+    const GitPlace& place = run.place;
+    run.index = place.repo.index_files(place.prefix);
     if (auto resolved = place.repo.resolve("HEAD")) {
-        head = place.repo.commit_files(resolved->commit, place.prefix, "HEAD");
+        run.head = place.repo.commit_files(resolved->commit, place.prefix, "HEAD");
     }
-    config::Project after = config::load_project(*index, place.root);
-    config::Project before = project_before(head.get(), after, place.root);
+    config::Project after = config::load_project(*run.index, place.root);
+    config::Project before = project_before(run.head.get(), after, place.root);
 
     git::DiffOptions diff;
     if (!place.prefix.empty()) {
@@ -52,16 +72,12 @@ int staged_command(const StagedOptions& options, std::ostream& out) {
         // Header caches keyed by blob, one for each side: the two hold the
         // same files but a few, and one cache for both would be rewritten
         // for that difference at every run.
-        // They live until the process ends, a moment later: freeing two
-        // histories and their schemas piece by piece would cost more than
-        // comparing them. Kept reachable, so leak checkers are quiet.
-        static auto* kept = new std::vector<std::unique_ptr<checks::Side>>();
-        kept->push_back(
-            std::make_unique<checks::Side>(head.get(), before, place.root + " (git HEAD)"));
-        kept->push_back(
-            std::make_unique<checks::Side>(index.get(), after, place.root + " (git index)"));
-        result = checks::check_change(*(*kept)[0], *(*kept)[1], changed,
-                                      checks::GateMode::staged, false);
+        run.before = std::make_unique<checks::Side>(run.head.get(), before,
+                                                    place.root + " (git HEAD)");
+        run.after = std::make_unique<checks::Side>(run.index.get(), after,
+                                                   place.root + " (git index)");
+        result = checks::check_change(*run.before, *run.after, changed, checks::GateMode::staged,
+                                      false);
         findings = std::move(result.findings);
     }
     apply_severities(findings, after.settings);
