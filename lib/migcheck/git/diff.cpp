@@ -34,11 +34,11 @@ std::pair<std::string, std::string_view> split_path(const std::string& path) {
 
 // An entry a caller named, on one side only: a file, or every file of a folder.
 void one_side(Handle& h, const std::string& path, const git_tree_entry* e, ChangeStatus status,
-              bool recursive, ChangeSink& sink) {
+              bool recursive, ChangeSink& sink, bool keep_b) {
     if (is_tree(e)) {
         bool added = status == ChangeStatus::added;
         walk_trees(h, path, added ? nullptr : git_tree_entry_id(e),
-                   added ? git_tree_entry_id(e) : nullptr, recursive, sink);
+                   added ? git_tree_entry_id(e) : nullptr, recursive, sink, keep_b);
         return;
     }
     if (!is_file(e)) {
@@ -53,9 +53,10 @@ void one_side(Handle& h, const std::string& path, const git_tree_entry* e, Chang
 
 // The entries at one path a caller named, on both sides (either may be null).
 void named(Handle& h, const std::string& path, const git_tree_entry* ea,
-           const git_tree_entry* eb, bool recursive, ChangeSink& sink) {
+           const git_tree_entry* eb, bool recursive, ChangeSink& sink, bool keep_b) {
     if (ea != nullptr && eb != nullptr && is_tree(ea) && is_tree(eb)) {
-        walk_trees(h, path, git_tree_entry_id(ea), git_tree_entry_id(eb), recursive, sink);
+        walk_trees(h, path, git_tree_entry_id(ea), git_tree_entry_id(eb), recursive, sink,
+                   keep_b);
         return;
     }
     if (ea != nullptr && eb != nullptr && is_file(ea) && is_file(eb)) {
@@ -68,10 +69,10 @@ void named(Handle& h, const std::string& path, const git_tree_entry* ea,
         return;
     }
     if (ea != nullptr) {
-        one_side(h, path, ea, ChangeStatus::deleted, recursive, sink);
+        one_side(h, path, ea, ChangeStatus::deleted, recursive, sink, true);
     }
     if (eb != nullptr) {
-        one_side(h, path, eb, ChangeStatus::added, recursive, sink);
+        one_side(h, path, eb, ChangeStatus::added, recursive, sink, keep_b);
     }
 }
 
@@ -194,22 +195,23 @@ std::uint64_t folder_size(Handle& h, const ObjectId& commit, const DiffOptions& 
 }
 
 // Hands the files that differ between trees `a` (null: empty) and `b`, in
-// the folders `options` names, to `sink` (mutex held).
+// the folders `options` names, to `sink` (mutex held). `keep_b`: keep b's
+// folders in the handle, for a caller that will read them again.
 void compare(Handle& h, const git_tree* a, const git_tree* b, const DiffOptions& options,
-             ChangeSink& sink) {
+             ChangeSink& sink, bool keep_b) {
     if (options.paths.empty()) {
-        walk_trees(h, "", a ? git_tree_id(a) : nullptr, git_tree_id(b), true, sink);
+        walk_trees(h, "", a ? git_tree_id(a) : nullptr, git_tree_id(b), true, sink, keep_b);
     }
     for (const auto& p : options.paths) {
         std::string path = normalize_path(p);
         if (path.empty()) {
             walk_trees(h, "", a ? git_tree_id(a) : nullptr, git_tree_id(b), options.recursive,
-                       sink);
+                       sink, keep_b);
             continue;
         }
         EntryPtr ea = entry_at(a, path);
         EntryPtr eb = entry_at(b, path);
-        named(h, path, ea.get(), eb.get(), options.recursive, sink);
+        named(h, path, ea.get(), eb.get(), options.recursive, sink, keep_b);
     }
 }
 
@@ -391,7 +393,7 @@ std::vector<Change> Repository::diff_trees(const std::optional<ObjectId>& from, 
     SharedTree b = commit_tree(*m_h, to);
     std::vector<Change> changes;
     ChangeList list(changes);
-    compare(*m_h, a.get(), b.get(), options, list);
+    compare(*m_h, a.get(), b.get(), options, list, true);
     bool added = std::any_of(changes.begin(), changes.end(),
                              [](const Change& c) { return c.status == ChangeStatus::added; });
     bool deleted = std::any_of(changes.begin(), changes.end(),
@@ -426,7 +428,9 @@ void Repository::diff_views_each(
             std::lock_guard<std::mutex> lock(r.m_h->mutex);
             SharedTree a = from ? commit_tree(*r.m_h, *from) : nullptr;
             SharedTree b = commit_tree(*r.m_h, to[k]);
-            compare(*r.m_h, a.get(), b.get(), options, list);
+            // Each commit's folders are read once; the base's, kept, are
+            // compared with every one, and are not to be pushed out by them.
+            compare(*r.m_h, a.get(), b.get(), options, list, false);
         }
         use(k, list.views());
     });

@@ -56,13 +56,18 @@ git_oid to_oid(const ObjectId& id);
 template <class T>
 class Recent {
   public:
+    // The object, kept unless `keep` is false (an object the caller will not
+    // ask for again, which would push out one it will).
     template <class Load>
-    std::shared_ptr<const T> get(const ObjectId& id, Load load) {
+    std::shared_ptr<const T> get(const ObjectId& id, Load load, bool keep = true) {
         if (auto it = m_index.find(id); it != m_index.end()) {
             m_list.splice(m_list.begin(), m_list, it->second);
             return it->second->second;
         }
         std::shared_ptr<const T> value = load();
+        if (!keep) {
+            return value;
+        }
         m_list.emplace_front(id, value);
         m_index[id] = m_list.begin();
         if (m_list.size() > 16) {
@@ -147,8 +152,8 @@ struct Handle {
     // The tree with this id (mutex held).
     SharedTree tree(const ObjectId& id);
     SharedTree tree(const git_oid& id) { return tree(to_id(id)); }
-    // Its bytes (mutex held).
-    std::shared_ptr<const RawTree> raw_tree(const git_oid& id);
+    // Its bytes (mutex held); not kept for later calls unless `keep`.
+    std::shared_ptr<const RawTree> raw_tree(const git_oid& id, bool keep = true);
 
     // The index last read, and the file's identity then (index.cpp): the
     // pre-commit check lists the index and compares it with HEAD, and
@@ -182,9 +187,10 @@ class ChangeList : public ChangeSink {
 
 // Hands the files that differ between two folders' trees (either id may be
 // null: no folder), under `path`, to `sink` (tree_walk.cpp). Subfolders are
-// compared when `recursive`.
+// compared when `recursive`. `keep_b`: keep b's trees in the handle, for a
+// caller that will read them again.
 void walk_trees(Handle& h, const std::string& path, const git_oid* a, const git_oid* b,
-                bool recursive, ChangeSink& sink);
+                bool recursive, ChangeSink& sink, bool keep_b = true);
 
 // The same, appended to `out` as changes.
 void walk_trees(Handle& h, const std::string& path, const git_oid* a, const git_oid* b,

@@ -65,7 +65,7 @@ SharedTree Handle::tree(const ObjectId& id) {
     });
 }
 
-std::shared_ptr<const RawTree> Handle::raw_tree(const git_oid& oid) {
+std::shared_ptr<const RawTree> Handle::raw_tree(const git_oid& oid, bool keep) {
     ObjectId id = to_id(oid);
     return raw_trees.get(id, [&] {
         if (!odb) {
@@ -83,7 +83,7 @@ std::shared_ptr<const RawTree> Handle::raw_tree(const git_oid& oid) {
         t->data = std::string_view(static_cast<const char*>(git_odb_object_data(raw)),
                                    git_odb_object_size(raw));
         return std::shared_ptr<const RawTree>(std::move(t));
-    });
+    }, keep);
 }
 
 SharedTree commit_tree(Handle& h, const ObjectId& commit) {

@@ -104,12 +104,12 @@ std::string child(const std::string& dir, std::string_view name) {
 
 class Walker {
   public:
-    Walker(Handle& h, bool recursive, ChangeSink& sink)
-        : m_h(h), m_recursive(recursive), m_sink(sink) {}
+    Walker(Handle& h, bool recursive, ChangeSink& sink, bool keep_b)
+        : m_h(h), m_recursive(recursive), m_sink(sink), m_keep_b(keep_b) {}
 
     void trees(const std::string& path, const git_oid* a, const git_oid* b) {
         std::shared_ptr<const RawTree> ta = a != nullptr ? m_h.raw_tree(*a) : nullptr;
-        std::shared_ptr<const RawTree> tb = b != nullptr ? m_h.raw_tree(*b) : nullptr;
+        std::shared_ptr<const RawTree> tb = b != nullptr ? m_h.raw_tree(*b, m_keep_b) : nullptr;
         if (ta && tb) {
             middle(path, *ta, *tb);
             return;
@@ -265,6 +265,7 @@ class Walker {
     Handle& m_h;
     bool m_recursive;
     ChangeSink& m_sink;
+    bool m_keep_b;
 };
 
 }  // namespace
@@ -286,11 +287,11 @@ void ChangeList::file(ChangeStatus status, const std::string& dir, std::string_v
 }
 
 void walk_trees(Handle& h, const std::string& path, const git_oid* a, const git_oid* b,
-                bool recursive, ChangeSink& sink) {
+                bool recursive, ChangeSink& sink, bool keep_b) {
     if (a != nullptr && b != nullptr && git_oid_equal(a, b) != 0) {
         return;
     }
-    Walker(h, recursive, sink).trees(path, a, b);
+    Walker(h, recursive, sink, keep_b).trees(path, a, b);
 }
 
 void walk_trees(Handle& h, const std::string& path, const git_oid* a, const git_oid* b,
