@@ -250,6 +250,18 @@ def nested_version_locations(p):
     assert [(b["name"], b["heads"], [r["revision"] for r in b["new_revisions"]])
             for b in doc["branches"]] == [("feature/x", ["0003bbbb"], ["0003bbbb"]),
                                           ("feature/y", ["0004cccc"], ["0004cccc"])], doc
+    # A link to nothing in the inner location is named once too.
+    p.git("checkout", "-q", "-b", "feature/z", "main")
+    os.symlink("nowhere.py", p.path("alembic/versions/more/0009dddd_rev.py"))
+    p.git("add", "-A")
+    p.git("commit", "-qm", "a link")
+    p.git("checkout", "-q", "main")
+    rc, out, err = p.run(HEADS, *args)
+    assert rc == 1 and err == "" and out.endswith(
+        "alembic/versions/more/0009dddd_rev.py: error: on branch 'feature/z': cannot read: the "
+        "link points to 'nowhere.py', which is no file in the branch [syntax-error]\n"
+        "3 branches compared with main (2 revisions, head 0002aaaa), 2 new revisions in 2 of "
+        "them: 2 errors\n"), out
 
 
 def header_cache_keyed_by_blob(p):

@@ -298,6 +298,12 @@ Branch classify(const Place& place, const git::Ref& ref,
     b.wanted.erase(std::unique(b.wanted.begin(), b.wanted.end()), b.wanted.end());
     std::sort(b.lost.begin(), b.lost.end());
     b.lost.erase(std::unique(b.lost.begin(), b.lost.end()), b.lost.end());
+    auto& unreadable = b.revisions.unreadable;
+    auto by_file = [](const Finding& x, const Finding& y) { return x.file < y.file; };
+    auto same_file = [](const Finding& x, const Finding& y) { return x.file == y.file; };
+    std::stable_sort(unreadable.begin(), unreadable.end(), by_file);
+    unreadable.erase(std::unique(unreadable.begin(), unreadable.end(), same_file),
+                     unreadable.end());
     return b;
 }
 
