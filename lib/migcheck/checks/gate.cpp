@@ -7,6 +7,7 @@
 #include "migcheck/util/text.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
@@ -291,6 +292,9 @@ struct Compared {
     std::optional<std::vector<Difference>> schemas;  // after's schema.yaml against before's
     std::optional<std::vector<Difference>> models;   // after's models against before's, readable
     std::optional<std::vector<Difference>> declared_models;  // after's schema.yaml against its models
+    // after's schema.yaml against the replay `migrations_of`, as findings
+    std::optional<std::vector<Finding>> migrations;
+    const replay::SymbolicResult* migrations_of = nullptr;
 };
 
 const schema::Schema& no_schema() {
@@ -311,15 +315,25 @@ class ReadAhead {
         }
         // The schemas (decoding each takes a millisecond or two) on one
         // thread, the histories and their replays on the other.
-        m_thread = std::thread([&before, &after, &changed, &compared, schema, models, history] {
+        // after's schema.yaml, once decoded, for the other thread: null when
+        // it is absent or does not load.
+        std::promise<const schema::Schema*> declared_ready;
+        std::future<const schema::Schema*> declared_now = declared_ready.get_future();
+        m_thread = std::thread([&before, &after, &changed, &compared, &declared_ready, schema,
+                                models, history] {
+            const schema::Schema* declared = nullptr;
             quietly([&] {
                 if (schema || history) {
+                    const auto& loaded = after.declared();
+                    declared = loaded ? &*loaded : nullptr;
+                }
+            });
+            declared_ready.set_value(declared);
+            quietly([&] {
+                if (schema) {
                     const auto& then = before.declared();
-                    const auto& now = after.declared();
-                    if (schema) {
-                        compared.schemas = schema::compare(now ? *now : no_schema(),
-                                                           then ? *then : no_schema());
-                    }
+                    compared.schemas = schema::compare(declared ? *declared : no_schema(),
+                                                       then ? *then : no_schema());
                 }
             });
             quietly([&] {
@@ -329,9 +343,9 @@ class ReadAhead {
                     const ModelsSide& then = before.models();
                     compared.models =
                         readable(schema::compare(now.read.schema, then.read.schema), now, then);
-                    if (const auto& declared = after.declared()) {
+                    if (const auto& loaded = after.declared()) {
                         compared.declared_models =
-                            readable(schema::compare(*declared, now.read.schema), now, now);
+                            readable(schema::compare(*loaded, now.read.schema), now, now);
                     }
                 }
             });
@@ -340,7 +354,14 @@ class ReadAhead {
             if (history) {
                 before.symbolic_if_known();
                 if (after.history().graph->size() != 0) {
-                    after.symbolic_if_known();
+                    const replay::SymbolicResult* sym = after.symbolic_if_known();
+                    const schema::Schema* now = declared_now.get();
+                    if (sym != nullptr && sym->complete && now != nullptr) {
+                        compared.migrations =
+                            replay::schema_findings(*now, sym->head, after.project().settings.schema,
+                                                    "the migrations", "migration");
+                        compared.migrations_of = sym;
+                    }
                 }
             }
         });
@@ -576,8 +597,10 @@ GateResult check_change(Side& before, Side& after, const ChangedPaths& changed, 
                 }
             }
             if (sym.complete) {
-                auto diff = replay::schema_findings(*declared, sym.head, schema_path,
-                                                    "the migrations", "migration");
+                auto diff = compared.migrations && compared.migrations_of == &sym
+                                ? std::move(*compared.migrations)
+                                : replay::schema_findings(*declared, sym.head, schema_path,
+                                                          "the migrations", "migration");
                 out.insert(out.end(), diff.begin(), diff.end());
             }
         }

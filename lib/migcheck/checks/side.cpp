@@ -243,10 +243,9 @@ std::optional<revision::LoadedHistory> decode_history(std::string_view bytes) {
     }
     h.revisions.resize(n);
     std::vector<Finding> none;
-    std::string entry;
     for (auto& rev : h.revisions) {
         r.str(rev.path);
-        r.str(entry);
+        std::string_view entry = r.view();
         if (!r.ok() ||
             revision::HeaderCache::decode(entry, revision::HeaderText::message, rev, none) != true) {
             return std::nullopt;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -115,22 +116,41 @@ std::string ContentCache::digest_of(std::string_view key) const {
     return digest(m_build + std::string(key));
 }
 
-std::optional<std::string> ContentCache::get(std::string_view kind, std::string_view key) const {
+std::optional<ContentCache::Entry> ContentCache::get(std::string_view kind,
+                                                     std::string_view key) const {
     if (m_dir.empty()) {
         return std::nullopt;
     }
     std::string name = digest_of(key);
-    std::optional<std::string> bytes;
-    try {
-        bytes = read_disk_file(m_dir + "/" + std::string(kind) + "-" + name);
-    } catch (...) {
+    std::string path = m_dir + "/" + std::string(kind) + "-" + name;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         return std::nullopt;
     }
+    struct stat st {};
     std::string head = name + "\n";
-    if (!bytes || bytes->compare(0, head.size(), head) != 0) {
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        static_cast<std::size_t>(st.st_size) < head.size()) {
+        ::close(fd);
         return std::nullopt;
     }
-    return bytes->substr(head.size());
+    auto size = static_cast<std::size_t>(st.st_size);
+    // Mapped with its pages read in at once: faulting them in one by one
+    // costs more than the bytes. Entries are written whole and renamed into
+    // place, never rewritten, so the mapping stays whole.
+    void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (addr == MAP_FAILED) {
+        return std::nullopt;
+    }
+    std::shared_ptr<const void> map(addr, [size](const void* p) {
+        ::munmap(const_cast<void*>(p), size);
+    });
+    std::string_view bytes(static_cast<const char*>(addr), size);
+    if (bytes.substr(0, head.size()) != head) {
+        return std::nullopt;
+    }
+    return Entry(std::move(map), bytes.substr(head.size()));
 }
 
 void ContentCache::put(std::string_view kind, std::string_view key, std::string_view bytes) const {

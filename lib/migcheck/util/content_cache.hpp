@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,8 +21,22 @@ class ContentCache {
 
     bool enabled() const { return !m_dir.empty(); }
 
-    // The bytes stored for (kind, key), or nullopt.
-    std::optional<std::string> get(std::string_view kind, std::string_view key) const;
+    // An entry's bytes, mapped from its file: valid while the Entry lives.
+    class Entry {
+      public:
+        Entry(std::shared_ptr<const void> map, std::string_view bytes)
+            : m_map(std::move(map)), m_bytes(bytes) {}
+        std::string_view view() const { return m_bytes; }
+        operator std::string_view() const { return m_bytes; }  // NOLINT: read as bytes
+
+      private:
+        std::shared_ptr<const void> m_map;
+        std::string_view m_bytes;
+    };
+
+    // The bytes stored for (kind, key), or nullopt. Mapped, not copied:
+    // entries run to megabytes.
+    std::optional<Entry> get(std::string_view kind, std::string_view key) const;
     // Stores the bytes for (kind, key).
     void put(std::string_view kind, std::string_view key, std::string_view bytes) const;
 

@@ -86,7 +86,9 @@ std::string read_fd(int fd, const std::string& path) {
         throw runtime_error(path + ": is a directory, not a file");
     }
     if (st.st_size > 0) {
-        data.resize(static_cast<std::size_t>(st.st_size));
+        // A byte more than the file holds: the read that finds its end then
+        // needs no larger buffer.
+        data.resize(static_cast<std::size_t>(st.st_size) + 1);
     }
     std::size_t used = 0;
     for (;;) {
