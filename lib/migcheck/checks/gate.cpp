@@ -216,7 +216,12 @@ RevisionChanges revision_changes(Side& before, Side& after, const ChangedPaths& 
             continue;
         }
         if (auto it = then.find(r.id); it != then.end()) {
-            if (before.files()->blob_id(it->second.path) != after.files()->blob_id(r.path)) {
+            auto was = changed.revisions_before.find(it->second.path);
+            std::optional<git::ObjectId> old_blob =
+                was != changed.revisions_before.end() && !changed.links
+                    ? was->second
+                    : before.files()->blob_id(it->second.path);
+            if (old_blob != after.files()->blob_id(r.path)) {
                 out.modified.emplace_back(it->second, i);
             }
         } else if (auto kept = untouched_by_id.find(r.id);
