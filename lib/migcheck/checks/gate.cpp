@@ -322,10 +322,9 @@ class ReadAhead {
         // thread, the histories and their replays on the other.
         // after's schema.yaml, once decoded, for the other thread: null when
         // it is absent or does not load.
-        std::promise<const schema::Schema*> declared_ready;
-        std::future<const schema::Schema*> declared_now = declared_ready.get_future();
-        m_thread = std::thread([&before, &after, &changed, &compared, &declared_ready, schema,
-                                models, history] {
+        std::future<const schema::Schema*> declared_now = m_declared.get_future();
+        m_thread = std::thread([&before, &after, &changed, &compared,
+                                &declared_ready = m_declared, schema, models, history] {
             const schema::Schema* declared = nullptr;
             quietly([&] {
                 if (schema || history) {
@@ -390,6 +389,9 @@ class ReadAhead {
         }
     }
 
+    // Set by the thread once after's schema.yaml is decoded; a member, since
+    // the thread may set it after the constructor has returned.
+    std::promise<const schema::Schema*> m_declared;
     std::thread m_thread;
 };
 
