@@ -33,15 +33,6 @@ int compare(std::string_view a, bool a_folder, std::string_view b, bool b_folder
     return static_cast<int>(next(a, a_folder)) - static_cast<int>(next(b, b_folder));
 }
 
-std::string child(const std::string& dir, std::string_view name) {
-    std::string out = dir;
-    if (!out.empty()) {
-        out += '/';
-    }
-    out += name;
-    return out;
-}
-
 // An entry of HEAD's tree, copied out of the tree's bytes.
 struct HeadEntry {
     std::uint32_t mode = 0;
@@ -97,14 +88,14 @@ class IndexWalker {
                                         : compare(t.name, t.kind() == EntryKind::tree, name,
                                                   is_folder);
             if (cmp < 0) {
-                head_only(child(dir, t.name), HeadEntry{t.mode, t.oid()});
+                head_only(child_path(dir, t.name), HeadEntry{t.mode, t.oid()});
                 at = t.end;
             } else if (cmp > 0) {
                 index_only(j, end, is_folder);
                 j = end;
             } else if (is_folder) {
                 git_oid id = t.oid();
-                folder(child(dir, t.name), &id, j, end);
+                folder(child_path(dir, t.name), &id, j, end);
                 at = t.end;
                 j = end;
             } else {

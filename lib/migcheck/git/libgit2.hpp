@@ -134,6 +134,9 @@ struct RawEntry {
 // Throws runtime_error when the bytes are not a tree's.
 RawEntry parse_raw_entry(std::string_view data, std::size_t at);
 
+// `name` in folder `dir` ("" for the top): "dir/name", or "name".
+std::string child_path(const std::string& dir, std::string_view name);
+
 // One open repository. libgit2 objects are used "from a single thread at a
 // time" (its docs/threading.md), and the loader reads files on several
 // threads: every libgit2 call on this repository, or on an object read from

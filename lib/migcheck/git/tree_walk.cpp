@@ -23,6 +23,15 @@ using Entry = RawEntry;
 
 }  // namespace
 
+std::string child_path(const std::string& dir, std::string_view name) {
+    std::string out = dir;
+    if (!out.empty()) {
+        out += '/';
+    }
+    out += name;
+    return out;
+}
+
 RawEntry parse_raw_entry(std::string_view data, std::size_t at) {
     RawEntry e;
     std::size_t i = at;
@@ -91,15 +100,6 @@ std::size_t common(std::string_view a, std::string_view b, bool from_end) {
         ++done;
     }
     return done;
-}
-
-std::string child(const std::string& dir, std::string_view name) {
-    std::string out = dir;
-    if (!out.empty()) {
-        out += '/';
-    }
-    out += name;
-    return out;
 }
 
 class Walker {
@@ -230,7 +230,7 @@ class Walker {
             if (m_recursive) {
                 git_oid oa = a.oid();
                 git_oid ob = b.oid();
-                trees(child(dir, a.name), &oa, &ob);
+                trees(child_path(dir, a.name), &oa, &ob);
             }
         } else if (ka != Kind::tree && ka != Kind::other && kb != Kind::tree &&
                    kb != Kind::other) {
@@ -248,7 +248,7 @@ class Walker {
         if (k == Kind::tree) {
             if (m_recursive) {
                 git_oid o = e.oid();
-                trees(child(dir, e.name), status == ChangeStatus::deleted ? &o : nullptr,
+                trees(child_path(dir, e.name), status == ChangeStatus::deleted ? &o : nullptr,
                       status == ChangeStatus::added ? &o : nullptr);
             }
             return;
@@ -274,7 +274,7 @@ void ChangeList::file(ChangeStatus status, const std::string& dir, std::string_v
                       const git_oid* old_id, const git_oid* new_id, bool link) {
     // A stale branch has thousands of these: the path is built once and
     // copied once.
-    std::string path = child(dir, name);
+    std::string path = child_path(dir, name);
     Change c{status, path, {}, std::nullopt, std::nullopt, link};
     c.old_path = std::move(path);
     if (old_id != nullptr) {
