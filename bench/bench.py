@@ -221,18 +221,24 @@ def build_type(build_dir: str) -> str:
 
 # --- projects --------------------------------------------------------------
 
+def stamp_current(stamp_path: str, stamp: str) -> bool:
+    """Whether a generated project's stamp file holds exactly `stamp` (its
+    generators' digest and arguments): then it is reused as it is."""
+    try:
+        with open(stamp_path) as f:
+            return f.read() == stamp
+    except OSError:
+        return False
+
+
 def ensure_project(projects_dir: str, n: int, shape: str) -> str:
     """Generate the project unless a copy made by this very generator exists."""
     path = os.path.join(projects_dir, f"{shape}-{n}")
     stamp_path = os.path.join(path, ".bench-stamp")
     with open(gen_project.__file__, "rb") as f:
         stamp = f"{hashlib.sha256(f.read()).hexdigest()} n={n} shape={shape} seed={SEED}\n"
-    try:
-        with open(stamp_path) as f:
-            if f.read() == stamp:
-                return path
-    except OSError:
-        pass
+    if stamp_current(stamp_path, stamp):
+        return path
     log(f"generating {path}")
     gen_project.generate(path, n, shape, SEED)
     with open(stamp_path, "w") as f:
@@ -247,12 +253,8 @@ def ensure_models_project(projects_dir: str) -> str:
     with open(gen_models.__file__, "rb") as f:
         stamp = (f"{hashlib.sha256(f.read()).hexdigest()} tables={VALIDATE_TABLES} "
                  f"columns={VALIDATE_COLUMNS_PER_TABLE} files={VALIDATE_FILES} seed={SEED}\n")
-    try:
-        with open(stamp_path) as f:
-            if f.read() == stamp:
-                return path
-    except OSError:
-        pass
+    if stamp_current(stamp_path, stamp):
+        return path
     log(f"generating {path}")
     gen_models.generate(path, VALIDATE_TABLES, VALIDATE_COLUMNS_PER_TABLE, VALIDATE_FILES, SEED)
     with open(stamp_path, "w") as f:

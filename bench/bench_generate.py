@@ -113,12 +113,8 @@ def ensure_project(projects_dir: str, n: int, tables: int, tools: dict, scratch:
         with open(module, "rb") as f:
             digest.update(f.read())
     stamp = f"{digest.hexdigest()} n={n} tables={tables} seed={SEED}\n"
-    try:
-        with open(stamp_path) as f:
-            if f.read() == stamp:
-                return path
-    except OSError:
-        pass
+    if bench.stamp_current(stamp_path, stamp):
+        return path
     bench.log(f"generating {path}")
     gen_migrations.generate(path, n, tables, SEED)
     head_db = os.path.join(path, "head.db")

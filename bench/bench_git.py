@@ -95,13 +95,12 @@ def ensure_repo(projects_dir: str, n: int, files: int, branches: int) -> tuple[s
     version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
     stamp = (f"{digest.hexdigest()} n={n} files={files} branches={branches} seed={SEED} "
              f"{version}\n")
-    try:
-        with open(stamp_path) as f:
-            if f.read() == stamp:
-                with open(os.path.join(path, ".git", gen_git_repo.MANIFEST)) as m:
-                    return path, json.load(m)
-    except OSError:
-        pass
+    if bench.stamp_current(stamp_path, stamp):
+        try:
+            with open(os.path.join(path, ".git", gen_git_repo.MANIFEST)) as m:
+                return path, json.load(m)
+        except OSError:
+            pass
     bench.log(f"generating {path} (about a minute)")
     manifest = gen_git_repo.generate(path, n, files, branches, SEED)
     with open(stamp_path, "w") as f:

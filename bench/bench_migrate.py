@@ -79,12 +79,8 @@ def ensure_project(projects_dir: str, n: int) -> str:
     with open(gen_migrations.__file__, "rb") as f:
         stamp = (f"{hashlib.sha256(f.read()).hexdigest()} n={n} tables={tables_for(n)} "
                  f"seed={SEED}\n")
-    try:
-        with open(stamp_path) as f:
-            if f.read() == stamp:
-                return path
-    except OSError:
-        pass
+    if bench.stamp_current(stamp_path, stamp):
+        return path
     bench.log(f"generating {path}")
     gen_migrations.generate(path, n, tables_for(n), SEED)
     with open(stamp_path, "w") as f:
